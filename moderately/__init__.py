@@ -1,0 +1,90 @@
+"""The Python SDK for the Moderately AI platform: async-first, with a generated sync facade."""
+
+from __future__ import annotations
+
+from ._async._client import AsyncModeratelyAI, ClientOptions
+from ._async._pagination import AsyncPage, AsyncPageRequest
+from ._async.resources.agents import AsyncAgent, AsyncAgents
+from ._async.resources.teams import AsyncTeam, AsyncTeams
+from ._async.resources.users import AsyncUser, AsyncUsers
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    InvalidArgumentError,
+    ModeratelyError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseTooLargeError,
+    UnprocessableEntityError,
+    WaitTimeoutError,
+)
+from ._hooks import HookContext, HookRegistry, Operation, Outcome, Replace
+from ._http import ClientClosedError
+from ._request import RequestOptions
+from ._retry import RetryPolicy
+from ._sync._client import ModeratelyAI
+from ._sync._pagination import Page
+from ._sync.resources.agents import Agent, Agents
+from ._sync.resources.teams import Team, Teams
+from ._sync.resources.users import User, Users
+from ._types import Health, WhoAmI
+from ._version import __version__
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Agent",
+    "Agents",
+    "AsyncAgent",
+    "AsyncAgents",
+    "AsyncModeratelyAI",
+    "AsyncPage",
+    "AsyncPageRequest",
+    "AsyncTeam",
+    "AsyncTeams",
+    "AsyncUser",
+    "AsyncUsers",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ClientOptions",
+    "ConfigurationError",
+    "ConflictError",
+    "Health",
+    "HookContext",
+    "HookRegistry",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "ModeratelyAI",
+    "ModeratelyError",
+    "NotFoundError",
+    "Operation",
+    "Outcome",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Replace",
+    "RequestOptions",
+    "ResponseTooLargeError",
+    "RetryPolicy",
+    "Team",
+    "Teams",
+    "UnprocessableEntityError",
+    "User",
+    "Users",
+    "WaitTimeoutError",
+    "WhoAmI",
+    "__version__",
+]

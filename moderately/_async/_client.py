@@ -1,0 +1,176 @@
+"""The async client: settings, lifecycle, resource namespaces and the request entry point."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
+
+from pydantic_core import to_json
+
+from .._config import ClientConfig
+from .._hooks import AsyncAfterHook, AsyncBeforeHook, HookRegistry
+from .._http import AsyncTransport
+from .._parsing import parse_as
+from .._request import Query, RequestOptions
+from .._response import Response
+from .._types import Health, WhoAmI
+
+if TYPE_CHECKING:
+    from .resources.agents import AsyncAgents
+    from .resources.teams import AsyncTeams
+    from .resources.users import AsyncUsers
+
+
+class ClientOptions(TypedDict, total=False):
+    """Settings that ``with_options`` may change."""
+
+    api_key: str
+    team_id: str | None
+    base_url: str
+    timeout: float
+    max_retries: int
+    retry_unknown_outcome: bool
+    default_headers: dict[str, str]
+
+
+class AsyncModeratelyAI:
+    """Async client for the Moderately AI platform.
+
+    Settings come from the arguments, then the environment (MODERATELY_API_KEY,
+    MODERATELY_TEAM_ID, MODERATELY_BASE_URL), then defaults. Use it as ``async with`` or call
+    ``aclose()``; the connection pool opens on first use, on the loop that uses it.
+    """
+
+    hooks: HookRegistry[AsyncBeforeHook, AsyncAfterHook]
+    """Before/after hooks applied to every operation this client makes."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        team_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_unknown_outcome: bool | None = None,
+        default_headers: dict[str, str] | None = None,
+        max_response_size: int | None = None,
+    ) -> None:
+        self._config = ClientConfig.resolve(
+            api_key=api_key,
+            team_id=team_id,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_unknown_outcome=retry_unknown_outcome,
+            default_headers=default_headers,
+            max_response_size=max_response_size,
+        )
+        self._transport = AsyncTransport()
+        self._owns_transport = True
+        self.hooks = HookRegistry()
+
+    def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
+        """A copy with other settings that shares this client's connection pool and hooks.
+
+        Closing the copy leaves the pool open; closing this client closes it for both.
+        """
+        copy = object.__new__(type(self))
+        copy._config = self._config.updated(**changes)
+        copy._transport = self._transport
+        copy._owns_transport = False
+        copy.hooks = self.hooks
+        return copy
+
+    @property
+    def base_url(self) -> str:
+        """The platform's base URL."""
+        return self._config.base_url
+
+    @property
+    def team_id(self) -> str | None:
+        """The team that team-scoped calls act on."""
+        return self._config.team_id
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after a failed attempt, for calls made through this client."""
+        return self._config.retry.max_retries
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one attempt may take."""
+        return self._config.timeout
+
+    @property
+    def is_closed(self) -> bool:
+        """True once the connection pool this client uses is closed."""
+        return self._transport.closed
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"team_id={self._config.team_id!r})"
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (a copy from ``with_options`` leaves it to its parent)."""
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    @cached_property
+    def agents(self) -> AsyncAgents:
+        """Agents of the team: list, retrieve, create, update, delete."""
+        from .resources.agents import AsyncAgents
+
+        return AsyncAgents(self)
+
+    @cached_property
+    def teams(self) -> AsyncTeams:
+        """Teams: list, retrieve, create, update."""
+        from .resources.teams import AsyncTeams
+
+        return AsyncTeams(self)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        """Users: list, retrieve, update."""
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
+    async def health(self) -> Health:
+        """The platform's health report (``GET /health``)."""
+        response = await self._request("GET", "/health")
+        return parse_as(Health, response)
+
+    async def whoami(self) -> WhoAmI:
+        """The user behind this client's API key."""
+        response = await self._request("GET", "/authentication/whoami")
+        return parse_as(WhoAmI, response)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Query | None = None,
+        json: Any = None,
+        options: RequestOptions | None = None,
+    ) -> Response:
+        body = None if json is None else to_json(json)
+        return await self._transport.request(
+            self._config, method, path, params=params, body=body, options=options
+        )

@@ -1,0 +1,48 @@
+"""Running one operation through its before- and after-hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from .._hooks import HookContext, Outcome, Replace
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def run_hooked(
+    ctx: HookContext[R],
+    before: Callable[[HookContext[R]], Awaitable[Replace[T] | None]],
+    after: Callable[[HookContext[R], Outcome[T]], Awaitable[Replace[T] | None]],
+    action: Callable[[HookContext[R]], Awaitable[T]],
+) -> T:
+    """Run ``action(ctx)`` between the model's hooks and the client's registered hooks.
+
+    The action reads its arguments from ``ctx.params`` so that a before-hook's edits apply.
+    """
+    registry = ctx.client.hooks if ctx.client is not None else None
+    if registry:
+        for hook in registry.before_hooks(ctx.operation, ctx.resource):
+            replaced = await hook(ctx)
+            if replaced is not None:
+                return replaced.value  # type: ignore[no-any-return]
+    replaced_by_model = await before(ctx)
+    if replaced_by_model is not None:
+        return replaced_by_model.value
+    outcome: Outcome[T]
+    try:
+        outcome = Outcome(result=await action(ctx))
+    except Exception as exc:
+        outcome = Outcome(error=exc)
+    override = await after(ctx, outcome)
+    if override is not None:
+        outcome = Outcome(result=override.value)
+    if registry:
+        for hook in registry.after_hooks(ctx.operation, ctx.resource):
+            replaced = await hook(ctx, outcome)
+            if replaced is not None:
+                outcome = Outcome(result=replaced.value)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.result  # type: ignore[return-value]

@@ -1,0 +1,74 @@
+"""Waiting for an execution to finish: polling with back-off, a deadline, progress callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .._clock import async_sleep, monotonic
+from .._errors import APIConnectionError, APIStatusError, WaitTimeoutError
+from .._execution import SupportsTerminal
+from .._retry import NOT_ACTED_ON
+
+E = TypeVar("E", bound=SupportsTerminal)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitSettings(Generic[E]):
+    """How ``run()`` waits: overall timeout, first and longest poll interval, progress callback."""
+
+    timeout: float | None
+    poll_interval: float
+    max_poll_interval: float
+    on_progress: Callable[[E], object] | None
+
+
+def _transient(error: Exception) -> bool:
+    if isinstance(error, APIStatusError):
+        return error.status_code in NOT_ACTED_ON or error.status_code >= 500
+    return isinstance(error, APIConnectionError)
+
+
+async def wait_until_terminal(
+    poll: Callable[[E], Awaitable[E]],
+    execution: E,
+    *,
+    timeout: float | None = 600.0,
+    poll_interval: float = 0.5,
+    max_poll_interval: float = 5.0,
+    on_progress: Callable[[E], object] | None = None,
+) -> E:
+    """Poll ``execution`` until it is terminal, sleeping longer between polls as it runs.
+
+    Never sleeps past the deadline; a transient error while polling (connection trouble, 408,
+    429, 5xx) is polled through, not taken as the result. Raises WaitTimeoutError, carrying the
+    last state seen, once ``timeout`` seconds have passed.
+    """
+    if poll_interval <= 0 or max_poll_interval <= 0:
+        raise ValueError("poll_interval and max_poll_interval must be positive")
+    deadline = None if timeout is None else monotonic() + timeout
+    interval = poll_interval
+    if on_progress is not None:
+        on_progress(execution)
+    while not execution.is_terminal:
+        delay = interval
+        if deadline is not None:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                raise WaitTimeoutError(
+                    f"Still not finished after {timeout} s; last state: {execution!r}",
+                    last=execution,
+                )
+            delay = min(delay, remaining)
+        await async_sleep(delay)
+        interval = min(interval * 1.5, max_poll_interval)
+        try:
+            execution = await poll(execution)
+        except Exception as exc:
+            if not _transient(exc):
+                raise
+            continue
+        if on_progress is not None:
+            on_progress(execution)
+    return execution

@@ -1,0 +1,356 @@
+"""Resource models and the mixins that give them operations, each wrapped in hooks."""
+
+from __future__ import annotations
+
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
+
+from pydantic import PrivateAttr, TypeAdapter, ValidationError
+
+from .._errors import InvalidArgumentError
+from .._execution import SupportsTerminal
+from .._hooks import HookContext, Operation, Outcome, Replace
+from .._models import RequestModel, TrackedModel
+from .._pages import PageEnvelope
+from .._parsing import response_mismatch
+from .._request import Query, build_path, require_id
+from .._response import Response
+from ._hooked import run_hooked
+from ._pagination import AsyncPage, AsyncPageRequest, paginate
+from ._polling import WaitSettings, wait_until_terminal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._client import AsyncModeratelyAI
+
+E = TypeVar("E", bound=SupportsTerminal)
+M = TypeVar("M", bound="AsyncResource")
+
+
+class AsyncResource(TrackedModel):
+    """A platform object bound to the client that loaded it."""
+
+    _client: AsyncModeratelyAI | None = PrivateAttr(default=None)
+    _path: ClassVar[str] = ""
+    """Collection path, e.g. ``/agents``."""
+    _id_field: ClassVar[str] = ""
+    """Name of the field holding the object's id."""
+
+    @property
+    def id(self) -> str:
+        """The object's platform id."""
+        return str(getattr(self, self._id_field))
+
+    @property
+    def client(self) -> AsyncModeratelyAI:
+        """The client this object was loaded through; its operations use it."""
+        client = self._client
+        if client is None:
+            raise InvalidArgumentError(
+                f"This {type(self).__name__} is not attached to a client; load it through the "
+                "client (for example client.agents.retrieve(...)) to call its operations."
+            )
+        return client
+
+    def _bind(self, client: AsyncModeratelyAI, request_id: str | None) -> Self:
+        # Written straight into pydantic's private storage: this runs for every item of every
+        # page, and the attribute protocol would cost several times more.
+        private = self.__pydantic_private__
+        assert private is not None
+        private["_client"] = client
+        private["_request_id"] = request_id
+        return self
+
+    @classmethod
+    def _item_path(cls, resource_id: str) -> str:
+        return cls._path + build_path("/{}", require_id(resource_id, cls._id_field))
+
+    @classmethod
+    def _parse(cls, client: AsyncModeratelyAI, response: Response) -> Self:
+        try:
+            obj = cls.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise response_mismatch(cls.__name__, response, exc) from exc
+        return obj._bind(client, response.request_id)
+
+    def _absorb(self, response: Response) -> None:
+        """Take the fields of a fresh server copy into this instance (after save or refresh)."""
+        if response.content.strip():
+            fresh = self._parse(self.client, response)
+            self.__dict__.update(fresh.__dict__)
+            self.__pydantic_extra__ = fresh.__pydantic_extra__
+        private = self.__pydantic_private__
+        assert private is not None
+        private["_request_id"] = response.request_id
+        self._mark_clean()
+
+
+@cache
+def _envelope(cls: type[AsyncResource]) -> TypeAdapter[PageEnvelope[Any]]:
+    return TypeAdapter(PageEnvelope[cls])  # type: ignore[valid-type]
+
+
+class AsyncSearchable(AsyncResource):
+    """Lists the collection, one page per request, with the platform's filters."""
+
+    @classmethod
+    async def before_search(cls, ctx: HookContext[Self]) -> Replace[AsyncPage[Self]] | None:
+        """Runs before each page is fetched; return ``Replace(page)`` to skip the request."""
+        return None
+
+    @classmethod
+    async def after_search(
+        cls, ctx: HookContext[Self], outcome: Outcome[AsyncPage[Self]]
+    ) -> Replace[AsyncPage[Self]] | None:
+        """Runs after each page is fetched (or fails); return ``Replace(page)`` to change it."""
+        return None
+
+    @classmethod
+    def search(
+        cls, client: AsyncModeratelyAI, query: Query | None = None, *, page: int = 1
+    ) -> AsyncPageRequest[Self]:
+        """List the collection with ``query`` (wire names), starting at page ``page``."""
+        return paginate(partial(cls._search_page, client, dict(query or {})), page)
+
+    @classmethod
+    async def _search_page(
+        cls, client: AsyncModeratelyAI, query: dict[str, Any], number: int
+    ) -> AsyncPage[Self]:
+        ctx = HookContext(Operation.SEARCH, cls, {**query, "page": number}, client=client)
+        return await run_hooked(
+            ctx, cls.before_search, cls.after_search, partial(cls._fetch_page, query)
+        )
+
+    @classmethod
+    async def _fetch_page(cls, query: dict[str, Any], ctx: HookContext[Self]) -> AsyncPage[Self]:
+        client: AsyncModeratelyAI = ctx.client
+        response = await client._request("GET", cls._path, params=ctx.params)
+        try:
+            envelope = _envelope(cls).validate_json(response.content)
+        except ValidationError as exc:
+            raise response_mismatch(f"a page of {cls.__name__}", response, exc) from exc
+        items: list[Self] = envelope.items
+        request_id = response.request_id
+        for item in items:
+            item._bind(client, request_id)
+        return AsyncPage(items, envelope.pagination, partial(cls._search_page, client, query))
+
+
+class AsyncGettable(AsyncResource):
+    """Retrieves one object by id."""
+
+    @classmethod
+    async def before_get(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
+        """Runs before the request; return ``Replace(obj)`` to skip it."""
+        return None
+
+    @classmethod
+    async def after_get(
+        cls, ctx: HookContext[Self], outcome: Outcome[Self]
+    ) -> Replace[Self] | None:
+        """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
+        return None
+
+    @classmethod
+    async def get(cls, client: AsyncModeratelyAI, resource_id: str) -> Self:
+        """Retrieve the object with id ``resource_id``."""
+        require_id(resource_id, cls._id_field)
+        ctx = HookContext(Operation.GET, cls, {cls._id_field: resource_id}, client=client)
+        return await run_hooked(ctx, cls.before_get, cls.after_get, cls._get_action)
+
+    @classmethod
+    async def _get_action(cls, ctx: HookContext[Self]) -> Self:
+        path = cls._item_path(ctx.params[cls._id_field])
+        return cls._parse(ctx.client, await ctx.client._request("GET", path))
+
+    async def refresh(self) -> Self:
+        """Reload this object's fields from the platform, in place; returns ``self``."""
+        response = await self.client._request("GET", self._item_path(self.id))
+        self._absorb(response)
+        return self
+
+
+class AsyncCreatable(AsyncResource):
+    """Creates objects in the collection."""
+
+    _create_model: ClassVar[type[RequestModel]] = RequestModel
+
+    @classmethod
+    async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
+        """Runs before the request; may edit ``ctx.params`` or return ``Replace(obj)``."""
+        return None
+
+    @classmethod
+    async def after_create(
+        cls, ctx: HookContext[Self], outcome: Outcome[Self]
+    ) -> Replace[Self] | None:
+        """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
+        return None
+
+    @classmethod
+    async def create(cls, client: AsyncModeratelyAI, **fields: Any) -> Self:
+        """Create an object from ``fields`` (Python names), checked before sending."""
+        cls._create_model.check(**fields)
+        ctx = HookContext(Operation.CREATE, cls, fields, client=client)
+        return await run_hooked(ctx, cls.before_create, cls.after_create, cls._create_action)
+
+    @classmethod
+    async def _create_action(cls, ctx: HookContext[Self]) -> Self:
+        body = cls._create_model.check(**ctx.params).wire()
+        return cls._parse(ctx.client, await ctx.client._request("POST", cls._path, json=body))
+
+
+class AsyncSavable(AsyncResource):
+    """Sends changed fields back to the platform (PATCH of only what changed)."""
+
+    _update_model: ClassVar[type[RequestModel]] = RequestModel
+
+    @classmethod
+    async def before_save(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
+        """Runs before the update; ``ctx.params`` holds the changes (Python names)."""
+        return None
+
+    @classmethod
+    async def after_save(
+        cls, ctx: HookContext[Self], outcome: Outcome[Self]
+    ) -> Replace[Self] | None:
+        """Runs after the update (or its failure); return ``Replace(obj)`` to change it."""
+        return None
+
+    async def save(self) -> Self:
+        """Send the fields assigned since loading; a no-op (no request) when none changed."""
+        changes = {name: getattr(self, name) for name in sorted(self._changed)}
+        if changes:
+            self._update_model.check(**changes)
+        ctx = HookContext(Operation.SAVE, type(self), changes, instance=self, client=self.client)
+        return await run_hooked(ctx, self.before_save, self.after_save, self._save_action)
+
+    async def _save_action(self, ctx: HookContext[Self]) -> Self:
+        if not ctx.params:
+            return self
+        body = self._update_model.check(**ctx.params).wire()
+        response = await self.client._request("PATCH", self._item_path(self.id), json=body)
+        self._absorb(response)
+        return self
+
+    @classmethod
+    async def update(cls, client: AsyncModeratelyAI, resource_id: str, **changes: Any) -> Self:
+        """Update the object with id ``resource_id`` without loading it first."""
+        require_id(resource_id, cls._id_field)
+        cls._update_model.check(**changes)
+        ctx = HookContext(Operation.SAVE, cls, changes, client=client)
+        return await run_hooked(
+            ctx, cls.before_save, cls.after_save, partial(cls._update_action, resource_id)
+        )
+
+    @classmethod
+    async def _update_action(cls, resource_id: str, ctx: HookContext[Self]) -> Self:
+        client: AsyncModeratelyAI = ctx.client
+        path = cls._item_path(resource_id)
+        body = cls._update_model.check(**ctx.params).wire()
+        response = await client._request("PATCH", path, json=body)
+        if not response.content.strip():
+            # Some routes answer an update with no body; read the object back instead.
+            return cls._parse(client, await client._request("GET", path))
+        return cls._parse(client, response)
+
+
+class AsyncDeletable(AsyncResource):
+    """Deletes objects."""
+
+    @classmethod
+    async def before_delete(cls, ctx: HookContext[Self]) -> Replace[None] | None:
+        """Runs before the request; return ``Replace(None)`` to skip it."""
+        return None
+
+    @classmethod
+    async def after_delete(
+        cls, ctx: HookContext[Self], outcome: Outcome[None]
+    ) -> Replace[None] | None:
+        """Runs after the request (or its failure); return ``Replace(None)`` to swallow an error."""
+        return None
+
+    async def delete(self) -> None:
+        """Delete this object on the platform."""
+        ctx = HookContext(
+            Operation.DELETE,
+            type(self),
+            {self._id_field: self.id},
+            instance=self,
+            client=self.client,
+        )
+        await run_hooked(ctx, self.before_delete, self.after_delete, self._delete_action)
+
+    @classmethod
+    async def delete_by_id(cls, client: AsyncModeratelyAI, resource_id: str) -> None:
+        """Delete the object with id ``resource_id``."""
+        require_id(resource_id, cls._id_field)
+        ctx = HookContext(Operation.DELETE, cls, {cls._id_field: resource_id}, client=client)
+        await run_hooked(ctx, cls.before_delete, cls.after_delete, cls._delete_action)
+
+    @classmethod
+    async def _delete_action(cls, ctx: HookContext[Self]) -> None:
+        await ctx.client._request("DELETE", cls._item_path(ctx.params[cls._id_field]))
+
+
+class AsyncRunnable(AsyncResource, Generic[E]):
+    """Starts executions and waits for them to finish.
+
+    A resource supplies ``_start_execution`` (one request that creates the execution) and
+    ``_poll_execution`` (one request that reads it again); ``start``, ``poll`` and ``run`` add
+    hooks, polling with back-off, a timeout and progress callbacks.
+    """
+
+    async def _start_execution(self, params: dict[str, Any]) -> E:
+        raise NotImplementedError(f"{type(self).__name__} does not define how to start a run")
+
+    async def _poll_execution(self, execution: E) -> E:
+        raise NotImplementedError(f"{type(self).__name__} does not define how to poll a run")
+
+    async def before_run(self, ctx: HookContext[Any]) -> Replace[E] | None:
+        """Runs before an execution starts; return ``Replace(execution)`` to skip it."""
+        return None
+
+    async def after_run(self, ctx: HookContext[Any], outcome: Outcome[E]) -> Replace[E] | None:
+        """Runs when ``start`` or ``run`` returns (or fails); may replace the execution."""
+        return None
+
+    async def start(self, **params: Any) -> E:
+        """Start an execution and return it at once, without waiting."""
+        ctx = HookContext(Operation.RUN, type(self), params, instance=self, client=self.client)
+        return await run_hooked(ctx, self.before_run, self.after_run, self._start_action)
+
+    async def _start_action(self, ctx: HookContext[Any]) -> E:
+        return await self._start_execution(ctx.params)
+
+    async def poll(self, execution: E) -> E:
+        """Read the execution's current state once."""
+        return await self._poll_execution(execution)
+
+    async def run(
+        self,
+        *,
+        timeout: float | None = 600.0,
+        poll_interval: float = 0.5,
+        max_poll_interval: float = 5.0,
+        on_progress: Callable[[E], object] | None = None,
+        **params: Any,
+    ) -> E:
+        """Start an execution and wait until it is terminal; raise WaitTimeoutError past timeout."""
+        waiting = WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
+        ctx = HookContext(Operation.RUN, type(self), params, instance=self, client=self.client)
+        return await run_hooked(
+            ctx, self.before_run, self.after_run, partial(self._run_action, waiting)
+        )
+
+    async def _run_action(self, waiting: WaitSettings[E], ctx: HookContext[Any]) -> E:
+        execution = await self._start_execution(ctx.params)
+        return await wait_until_terminal(
+            self._poll_execution,
+            execution,
+            timeout=waiting.timeout,
+            poll_interval=waiting.poll_interval,
+            max_poll_interval=waiting.max_poll_interval,
+            on_progress=waiting.on_progress,
+        )

@@ -1,0 +1,1 @@
+"""One module per platform resource: its model and its ``client.<name>`` namespace."""

@@ -1,0 +1,82 @@
+"""Users: people with access to the platform."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal, get_args
+
+from pydantic import Field
+
+from ..._models import RequestModel
+from ..._params import Direction, Ids, join_ids, list_query
+from .._namespace import AsyncNamespace
+from .._pagination import AsyncPageRequest
+from .._resource import AsyncGettable, AsyncSavable, AsyncSearchable
+
+UserOrder = Literal["created_at", "full_name"]
+"""Fields users can be sorted by."""
+
+
+class UserUpdate(RequestModel):
+    """Body of ``PATCH /users/{userId}``."""
+
+    what: ClassVar[str] = "users.update"
+    full_name: str = Field(min_length=1, max_length=255)
+
+
+class AsyncUser(AsyncSearchable, AsyncGettable, AsyncSavable):
+    """A user; change ``full_name`` and ``save()``."""
+
+    _path: ClassVar[str] = "/users"
+    _id_field: ClassVar[str] = "user_id"
+    _update_model: ClassVar[type[RequestModel]] = UserUpdate
+
+    user_id: str = Field(frozen=True)
+    full_name: str
+    nickname: str | None = Field(default=None, frozen=True)
+    created_at: datetime | None = Field(default=None, frozen=True)
+    updated_at: datetime | None = Field(default=None, frozen=True)
+
+
+class AsyncUsers(AsyncNamespace):
+    """``client.users``: users visible to the API key."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        *,
+        user_ids: Ids | None = None,
+        user_emails: Ids | None = None,
+        team_ids: Ids | None = None,
+        full_name_like: str | None = None,
+        nickname_like: str | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        order_by: UserOrder | None = None,
+        order_direction: Direction | None = None,
+    ) -> AsyncPageRequest[AsyncUser]:
+        """Users matching the filters: one page when awaited, every item when iterated."""
+        query = list_query(
+            page=page,
+            page_size=page_size,
+            order_by=order_by,
+            order_by_allowed=get_args(UserOrder),
+            order_direction=order_direction,
+            filters={
+                "user_ids": join_ids(user_ids, "user_ids"),
+                "user_emails": join_ids(user_emails, "user_emails"),
+                "team_ids": join_ids(team_ids, "team_ids"),
+                "full_name_like": full_name_like,
+                "nickname_like": nickname_like,
+            },
+        )
+        return AsyncUser.search(self._client, query, page=page)
+
+    async def retrieve(self, user_id: str) -> AsyncUser:
+        """The user with id ``user_id``."""
+        return await AsyncUser.get(self._client, user_id)
+
+    async def update(self, user_id: str, *, full_name: str) -> AsyncUser:
+        """Change the full name of user ``user_id``."""
+        return await AsyncUser.update(self._client, user_id, full_name=full_name)

@@ -1,0 +1,159 @@
+"""Client settings: resolved once from arguments, then the environment, then defaults."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    ENV_API_KEY,
+    ENV_BASE_URL,
+    ENV_TEAM_ID,
+)
+from ._errors import ConfigurationError
+from ._retry import RetryPolicy
+
+_UNSET: Any = object()
+
+
+class Secret:
+    """A string that never shows itself in repr, str or formatting."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret itself; only the HTTP core calls this, to build the header."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('****')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """Everything a client needs to talk to the platform; immutable, copied by ``with_options``."""
+
+    api_key: Secret = field(repr=False)
+    base_url: str
+    team_id: str | None
+    timeout: float
+    retry: RetryPolicy
+    default_headers: tuple[tuple[str, str], ...] = ()
+    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | None,
+        team_id: str | None,
+        base_url: str | None,
+        timeout: float | None,
+        max_retries: int | None,
+        retry_unknown_outcome: bool | None,
+        default_headers: dict[str, str] | None,
+        max_response_size: int | None = None,
+    ) -> ClientConfig:
+        """Resolve settings: explicit argument, then environment, then default."""
+        key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
+        if not key or not key.strip():
+            raise ConfigurationError(
+                f"No API key: pass api_key=... or set the {ENV_API_KEY} environment variable."
+            )
+        if any(ch in key for ch in "\r\n"):
+            raise ConfigurationError("The API key contains a line break; check how it was read.")
+        team = team_id if team_id is not None else os.environ.get(ENV_TEAM_ID) or None
+        url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+        retry = RetryPolicy()
+        if max_retries is not None:
+            retry = replace(retry, max_retries=_check_retries(max_retries))
+        if retry_unknown_outcome is not None:
+            retry = replace(retry, retry_unknown_outcome=bool(retry_unknown_outcome))
+        return cls(
+            api_key=Secret(key.strip()),
+            base_url=_check_base_url(url),
+            team_id=_check_team(team),
+            timeout=_check_timeout(DEFAULT_TIMEOUT if timeout is None else timeout),
+            retry=retry,
+            default_headers=tuple((default_headers or {}).items()),
+            max_response_size=max_response_size or DEFAULT_MAX_RESPONSE_SIZE,
+        )
+
+    def updated(self, **changes: Any) -> ClientConfig:
+        """Return a copy with the given settings changed and checked; others are kept."""
+        new = self
+        if (key := changes.pop("api_key", _UNSET)) is not _UNSET:
+            new = replace(new, api_key=Secret(str(key)))
+        if (url := changes.pop("base_url", _UNSET)) is not _UNSET:
+            new = replace(new, base_url=_check_base_url(url))
+        if (team := changes.pop("team_id", _UNSET)) is not _UNSET:
+            new = replace(new, team_id=_check_team(team))
+        if (timeout := changes.pop("timeout", _UNSET)) is not _UNSET:
+            new = replace(new, timeout=_check_timeout(timeout))
+        if (retries := changes.pop("max_retries", _UNSET)) is not _UNSET:
+            new = replace(new, retry=replace(new.retry, max_retries=_check_retries(retries)))
+        if (unknown := changes.pop("retry_unknown_outcome", _UNSET)) is not _UNSET:
+            new = replace(new, retry=replace(new.retry, retry_unknown_outcome=bool(unknown)))
+        if (headers := changes.pop("default_headers", _UNSET)) is not _UNSET:
+            merged = dict(new.default_headers) | dict(headers or {})
+            new = replace(new, default_headers=tuple(merged.items()))
+        if changes:
+            raise ConfigurationError(f"Unknown client option(s): {', '.join(sorted(changes))}")
+        return new
+
+    def require_team(self, operation: str) -> str:
+        """Return the team id, or explain how to set it when ``operation`` needs one."""
+        if self.team_id is None:
+            raise ConfigurationError(
+                f"{operation} needs a team: pass team_id=... to the client or set {ENV_TEAM_ID}."
+            )
+        return self.team_id
+
+
+def _check_base_url(url: object) -> str:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"base_url must start with http:// or https:// (set it or {ENV_BASE_URL}); got {url!r}"
+        )
+    return url.rstrip("/")
+
+
+def _check_team(team: object) -> str | None:
+    if team is None:
+        return None
+    if not isinstance(team, str) or not team.strip():
+        raise ConfigurationError(f"team_id must be a non-empty string; got {team!r}")
+    return team
+
+
+def _check_timeout(timeout: object) -> float:
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ConfigurationError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    return float(timeout)
+
+
+def _check_retries(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be a whole number >= 0; got {value!r}")
+    return value

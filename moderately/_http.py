@@ -1,0 +1,252 @@
+"""The async HTTP core: one aiohttp session per client, requests with retries, typed errors."""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import time
+import uuid
+from typing import Any
+
+import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
+
+from ._config import ClientConfig
+from ._constants import (
+    DEFAULT_CONNECT_TIMEOUT,
+    IDEMPOTENCY_HEADER,
+    REQUEST_ID_HEADER,
+    RETRY_COUNT_HEADER,
+)
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ModeratelyError,
+    ResponseTooLargeError,
+    status_error_from,
+)
+from ._logging import logger, redact_url, setup_logging
+from ._request import Query, RequestOptions, encode_query
+from ._response import Response
+from ._retry import parse_retry_after, retrying
+from ._version import __version__
+
+USER_AGENT = (
+    f"moderately-python/{__version__} "
+    f"Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+)
+
+
+class ClientClosedError(ModeratelyError, RuntimeError):
+    """The client was closed; make a new one (or use it in ``async with``)."""
+
+
+class AsyncTransport:
+    """Owns one aiohttp session, made lazily on the loop that first uses it."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        setup_logging()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``aclose`` has run."""
+        return self._closed
+
+    def _session_here(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosedError("This client is closed; create a new one.")
+        loop = asyncio.get_running_loop()
+        session = self._session
+        if session is None:
+            connector = aiohttp.TCPConnector(limit=100, ttl_dns_cache=300)
+            session = aiohttp.ClientSession(
+                connector=connector,
+                # The session must not keep cookies: auth is by header, and cookies from one
+                # call must never leak into another (or into a presigned storage URL).
+                cookie_jar=aiohttp.DummyCookieJar(),
+                skip_auto_headers=("User-Agent",),
+                # Certificates are always verified unless the connector was told otherwise.
+                raise_for_status=False,
+            )
+            self._session = session
+            self._loop = loop
+        elif loop is not self._loop:
+            raise RuntimeError(
+                "This async client was first used on another event loop; an aiohttp session "
+                "cannot move between loops. Create one client per loop (for example inside "
+                "the coroutine that asyncio.run() runs)."
+            )
+        return session
+
+    def close_if_unused(self) -> bool:
+        """Mark closed without a loop when no session was ever made; True if that sufficed."""
+        if self._session is None:
+            self._closed = True
+            return True
+        return False
+
+    async def aclose(self) -> None:
+        """Close the session and its connections; safe to call twice."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+    async def request(
+        self,
+        config: ClientConfig,
+        method: str,
+        path: str,
+        *,
+        params: Query | None = None,
+        body: bytes | None = None,
+        options: RequestOptions | None = None,
+    ) -> Response:
+        """Send a request with the client's retry policy and return the read response.
+
+        Raises the typed ``APIStatusError`` subclass for 4xx/5xx, ``APIConnectionError`` or
+        ``APITimeoutError`` when no response arrived, after the policy's retries are spent.
+        """
+        session = self._session_here()
+        url = URL(config.base_url + path, encoded=True)
+        headers = CIMultiDict(config.default_headers)
+        headers["Authorization"] = "Bearer " + config.api_key.reveal()
+        headers["User-Agent"] = USER_AGENT
+        headers["Accept"] = "application/json"
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        idempotency_key: str | None = None
+        if method != "GET":
+            idempotency_key = (options and options.idempotency_key) or str(uuid.uuid4())
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
+        timeout_s = (options and options.timeout) or config.timeout
+        timeout = aiohttp.ClientTimeout(
+            total=timeout_s, connect=min(DEFAULT_CONNECT_TIMEOUT, timeout_s)
+        )
+        query = encode_query(params)
+        safe_url = redact_url(str(url))
+        max_retries = options.max_retries if options is not None else None
+        controller = retrying(config.retry, method, max_retries=max_retries)
+        async for attempt in controller:
+            with attempt:
+                headers[RETRY_COUNT_HEADER] = str(attempt.retry_state.attempt_number - 1)
+                return await self._attempt(
+                    session,
+                    config,
+                    method,
+                    url,
+                    safe_url,
+                    query,
+                    body,
+                    headers,
+                    timeout,
+                    idempotency_key,
+                )
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    async def _attempt(
+        self,
+        session: aiohttp.ClientSession,
+        config: ClientConfig,
+        method: str,
+        url: URL,
+        safe_url: str,
+        query: dict[str, str] | None,
+        body: bytes | None,
+        headers: CIMultiDict[str],
+        timeout: aiohttp.ClientTimeout,
+        idempotency_key: str | None,
+    ) -> Response:
+        debug = logger.isEnabledFor(10)
+        started = time.perf_counter() if debug else 0.0
+        ident: dict[str, Any] = {
+            "method": method,
+            "url": safe_url,
+            "idempotency_key": idempotency_key,
+        }
+        try:
+            async with session.request(
+                method,
+                url,
+                params=query,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+            ) as resp:
+                content = await _read_limited(resp, config.max_response_size, ident)
+                status = resp.status
+                resp_headers = resp.headers
+        except TimeoutError as exc:
+            # A connect timeout means nothing was sent; a read timeout leaves the outcome open.
+            connect_only = isinstance(exc, aiohttp.ConnectionTimeoutError)
+            raise APITimeoutError(
+                f"{method} {safe_url} timed out", outcome_unknown=not connect_only, **ident
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise APIConnectionError(
+                f"Could not connect for {method} {safe_url}: {exc.os_error}",
+                outcome_unknown=False,
+                **ident,
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise APIConnectionError(
+                f"Connection failed during {method} {safe_url}: {type(exc).__name__}: {exc}",
+                outcome_unknown=True,
+                **ident,
+            ) from exc
+        request_id = resp_headers.get(REQUEST_ID_HEADER)
+        response = Response(
+            method=method,
+            url=safe_url,
+            status=status,
+            headers=resp_headers,
+            content=content,
+            request_id=request_id,
+            idempotency_key=idempotency_key,
+        )
+        if debug:
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request_id=%s, retry=%s)",
+                method,
+                safe_url,
+                status,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+                headers.get(RETRY_COUNT_HEADER),
+            )
+        if status >= 400:
+            retry_after = (
+                parse_retry_after(resp_headers, now=time.time()) if status == 429 else None
+            )
+            raise status_error_from(
+                response, idempotency_key=idempotency_key, retry_after=retry_after
+            )
+        return response
+
+
+async def _read_limited(resp: aiohttp.ClientResponse, limit: int, ident: dict[str, Any]) -> bytes:
+    length = resp.content_length
+    if length is not None and length > limit:
+        raise ResponseTooLargeError(
+            f"Response of {length} bytes exceeds max_response_size={limit}", **ident
+        )
+    if length is not None and "Content-Encoding" not in resp.headers:
+        return await resp.read()
+    # No length announced (chunked or compressed): read in pieces so that an oversized or
+    # decompression-bomb body is refused once it crosses the limit, not after it is all in memory.
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in resp.content.iter_chunked(256 * 1024):
+        total += len(chunk)
+        if total > limit:
+            resp.close()
+            raise ResponseTooLargeError(
+                f"Response exceeds max_response_size={limit} bytes", **ident
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)

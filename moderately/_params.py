@@ -1,0 +1,72 @@
+"""Checking list arguments and rendering them as the platform's query parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic.alias_generators import to_camel
+
+from ._errors import InvalidArgumentError
+from ._request import QueryValue
+
+Ids = str | Iterable[str]
+"""One id, or several (sent comma-separated)."""
+Direction = Literal["asc", "desc"]
+"""Sort direction."""
+
+
+def join_ids(value: Ids | None, name: str) -> str | None:
+    """Render ids as the platform's comma-separated list, refusing empties and non-strings."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    for item in items:
+        if not isinstance(item, str) or not item or "," in item:
+            raise InvalidArgumentError(
+                f"{name} must hold non-empty id strings without commas; got {item!r}"
+            )
+    if not items:
+        raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
+    return ",".join(items)
+
+
+def list_query(
+    *,
+    page: int,
+    page_size: int | None,
+    order_by: str | None,
+    order_by_allowed: Iterable[str],
+    order_direction: str | None,
+    filters: Mapping[str, Any],
+) -> dict[str, QueryValue]:
+    """Check the paging and sorting arguments and return the query (wire names)."""
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise InvalidArgumentError(f"page must be an int >= 1; got {page!r}")
+    if page_size is not None and (
+        isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 1000
+    ):
+        raise InvalidArgumentError(f"page_size must be an int from 1 to 1000; got {page_size!r}")
+    allowed = tuple(order_by_allowed)
+    if order_by is not None and order_by not in allowed:
+        raise InvalidArgumentError(
+            f"order_by must be one of {', '.join(allowed)}; got {order_by!r}"
+        )
+    if order_direction is not None and order_direction not in ("asc", "desc"):
+        raise InvalidArgumentError(
+            f"order_direction must be 'asc' or 'desc'; got {order_direction!r}"
+        )
+    query: dict[str, QueryValue] = {}
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float | bool):
+            raise InvalidArgumentError(f"{key} must be a plain value; got {type(value).__name__}")
+        query[to_camel(key)] = value
+    if page_size is not None:
+        query["pageSize"] = page_size
+    if order_by is not None:
+        query["orderBy"] = to_camel(order_by)
+    if order_direction is not None:
+        query["orderDirection"] = order_direction
+    return query

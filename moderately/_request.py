@@ -1,0 +1,62 @@
+"""What a request is made of before it is sent: encoded paths, query values, per-call options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from ._errors import InvalidArgumentError
+
+QueryValue = str | int | float | bool | None
+Query = Mapping[str, QueryValue]
+
+
+def encode_segment(value: str) -> str:
+    """Percent-encode ``value`` so that it stays exactly one path segment.
+
+    Slashes, ``?``, ``#`` and ``%`` are escaped; a segment of only dots is escaped too, since
+    ``.`` and ``..`` would otherwise be resolved away by URL normalisation on either side.
+    """
+    encoded = quote(value, safe="")
+    if encoded and encoded.strip(".") == "":
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def build_path(template: str, *segments: str) -> str:
+    """Fill the ``{}`` placeholders of ``template`` with encoded path segments."""
+    return template.format(*(encode_segment(s) for s in segments))
+
+
+def require_id(value: object, name: str) -> str:
+    """Return ``value`` if it can be a resource id, else raise before anything is sent."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a string; got {type(value).__name__}")
+    if not value:
+        raise InvalidArgumentError(f"{name} must not be empty")
+    return value
+
+
+def encode_query(params: Query | None) -> dict[str, str] | None:
+    """Render query values as the platform reads them; ``None`` values are left out."""
+    if not params:
+        return None
+    out: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        else:
+            out[key] = str(value)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Per-call overrides of the client's settings."""
+
+    max_retries: int | None = None
+    timeout: float | None = None
+    idempotency_key: str | None = None

@@ -1,0 +1,135 @@
+"""The retry policy, in one place: what is retried, how long to wait, and the tenacity wiring.
+
+Rules, in the order they are applied to a failed attempt:
+
+1. No retries left: give up.
+2. The platform answered 408 or 429, or 503: it did not act on the request, so any method is
+   retried.
+3. The connection could not be made (refused, DNS, connect timeout): nothing was sent, retry.
+4. The platform answered another 5xx, or the connection broke / timed out after the request went
+   out: the outcome is unknown. Idempotent methods (GET, PUT, DELETE, HEAD, OPTIONS) are
+   retried. POST and PATCH are retried only while ``retry_unknown_outcome`` is on (the default),
+   which is safe because every non-GET request carries one Idempotency-Key for all its attempts,
+   so the platform applies it at most once. Turn it off against a server that ignores the key.
+5. Anything else (4xx, a response that does not fit its model, bad arguments) is final.
+
+The wait before retry ``n`` (1-based) is the server's Retry-After when it is a sane number of
+seconds no larger than ``max_retry_after``; otherwise full-jitter exponential backoff:
+``uniform(0, min(max_backoff, initial_backoff * 2 ** (n - 1)))``. Full jitter spreads a crowd of
+clients that failed together, which plain exponential backoff would keep in lockstep.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from ._errors import APIConnectionError, APIStatusError
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+NOT_ACTED_ON = frozenset({408, 429, 503})
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How many times, after which failures, and how long to wait between attempts."""
+
+    max_retries: int = 2
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    max_retry_after: float = 60.0
+    retry_unknown_outcome: bool = True
+
+    def should_retry(self, method: str, error: BaseException) -> bool:
+        """Whether a failed attempt of ``method`` that raised ``error`` is worth another try."""
+        if isinstance(error, APIStatusError):
+            status = error.status_code
+            if status in NOT_ACTED_ON:
+                return True
+            if status >= 500:
+                return self._unknown_outcome_ok(method)
+            return False
+        if isinstance(error, APIConnectionError):
+            if not error.outcome_unknown:
+                return True
+            return self._unknown_outcome_ok(method)
+        return False
+
+    def _unknown_outcome_ok(self, method: str) -> bool:
+        return method in IDEMPOTENT_METHODS or self.retry_unknown_outcome
+
+    def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
+        """Full-jitter exponential delay before retry ``retry_number`` (1-based)."""
+        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** max(0, retry_number - 1))
+        return (rng or random).uniform(0.0, ceiling)
+
+    def wait_for(self, retry_number: int, error: BaseException | None) -> float:
+        """Seconds to wait before retry ``retry_number`` after ``error``."""
+        if isinstance(error, APIStatusError):
+            asked = parse_retry_after(error.headers, now=time.time())
+            if asked is not None and asked <= self.max_retry_after:
+                return asked
+        return self.backoff(retry_number)
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float) -> float | None:
+    """Seconds the server asked to wait, or None when absent or not a sane value.
+
+    Reads ``retry-after-ms`` (milliseconds), then ``Retry-After`` as seconds or as an HTTP-date.
+    Negative, non-finite, empty and unparseable values give None, so the caller backs off.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    raw_ms = lowered.get("retry-after-ms")
+    if raw_ms is not None:
+        ms = _finite_non_negative(raw_ms)
+        if ms is not None:
+            return ms / 1000.0
+    raw = lowered.get("retry-after")
+    if raw is None:
+        return None
+    seconds = _finite_non_negative(raw)
+    if seconds is not None:
+        return seconds
+    try:
+        when = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _finite_non_negative(raw: str) -> float | None:
+    try:
+        value = float(raw.strip())
+    except (ValueError, AttributeError):
+        return None
+    if not math.isfinite(value) or value < 0:
+        return None
+    return value
+
+
+def retrying(policy: RetryPolicy, method: str, *, max_retries: int | None = None) -> AsyncRetrying:
+    """A tenacity controller that applies ``policy`` to attempts of one ``method`` call."""
+    import anyio
+
+    retries = policy.max_retries if max_retries is None else max_retries
+
+    def wait(state: RetryCallState) -> float:
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        return policy.wait_for(state.attempt_number, error)
+
+    return AsyncRetrying(
+        stop=stop_after_attempt(retries + 1),
+        wait=wait,
+        retry=retry_if_exception(lambda error: policy.should_retry(method, error)),
+        sleep=anyio.sleep,
+        reraise=True,
+    )

@@ -1,0 +1,168 @@
+"""The sync facade's transport: the async HTTP core, run on one background event-loop thread.
+
+Every sync client shares one daemon thread running one event loop. Each client's aiohttp
+session lives on that loop, so connections are reused across calls, and a sync call works from
+any thread, including one whose own loop is running (a notebook). The thread starts on first
+use under a lock. After ``fork()`` the child starts its own thread on first use; sessions
+inherited from the parent are set aside untouched, because their sockets and loop belong to
+the parent. At interpreter exit the sessions are closed on the loop, then the loop is stopped
+and closed, so nothing warns about unclosed sessions or a closed loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import threading
+import weakref
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from ._config import ClientConfig
+from ._http import AsyncTransport
+from ._request import Query, RequestOptions
+from ._response import Response
+
+T = TypeVar("T")
+
+_SHUTDOWN_TIMEOUT = 5.0
+
+
+class _LoopThread:
+    """One event loop running forever on a daemon thread."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self.thread = threading.Thread(target=self._main, name="moderately-sync-loop", daemon=True)
+        self.thread.start()
+        self._ready.wait()
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.call_soon(self._ready.set)
+        self.loop.run_forever()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        if threading.get_ident() == self.thread.ident:
+            coro.close()
+            raise RuntimeError(
+                "A sync moderately client was called from its own event-loop thread (for "
+                "example from inside an async callback); use AsyncModeratelyAI there instead."
+            )
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result()
+        except BaseException:
+            # Interrupted (Ctrl-C) or failed: make sure the request does not run on unseen.
+            future.cancel()
+            raise
+
+    def stop(self) -> None:
+        if self.loop.is_closed():
+            return
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(_SHUTDOWN_TIMEOUT)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+_lock = threading.Lock()
+_runner: _LoopThread | None = None
+_live: weakref.WeakSet[SyncTransport] = weakref.WeakSet()
+# Objects inherited across fork(): kept referenced so that their finalizers never run in the
+# child (they would touch the parent's loop and sockets).
+_inherited: list[object] = []
+
+
+def _loop_thread() -> _LoopThread:
+    global _runner
+    runner = _runner
+    if runner is None:
+        with _lock:
+            if _runner is None:
+                _runner = _LoopThread()
+            runner = _runner
+    return runner
+
+
+def _after_fork_in_child() -> None:
+    global _runner, _lock
+    _lock = threading.Lock()
+    if _runner is not None:
+        _inherited.append(_runner)
+    _runner = None
+
+
+def _close_all_at_exit() -> None:
+    runner = _runner
+    if runner is None or runner.loop.is_closed():
+        return
+    transports = [t for t in list(_live) if t._pid == os.getpid()]
+    for transport in transports:
+        inner = transport._inner
+        if inner is not None and not inner.closed:
+            future = asyncio.run_coroutine_threadsafe(inner.aclose(), runner.loop)
+            # Best effort at exit: there is no caller left to report a failure to.
+            with contextlib.suppress(Exception):
+                future.result(_SHUTDOWN_TIMEOUT)
+    runner.stop()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_close_all_at_exit)
+
+
+class SyncTransport:
+    """Blocking twin of AsyncTransport, used by the generated sync client."""
+
+    def __init__(self) -> None:
+        self._inner: AsyncTransport | None = AsyncTransport()
+        self._pid = os.getpid()
+        self._closed = False
+        _live.add(self)
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` has run."""
+        return self._closed
+
+    def _current(self) -> AsyncTransport:
+        if self._pid != os.getpid():
+            # Forked: the inherited session belongs to the parent; start afresh in this process.
+            if self._inner is not None:
+                _inherited.append(self._inner)
+            self._inner = AsyncTransport()
+            self._pid = os.getpid()
+        inner = self._inner
+        assert inner is not None
+        return inner
+
+    def request(
+        self,
+        config: ClientConfig,
+        method: str,
+        path: str,
+        *,
+        params: Query | None = None,
+        body: bytes | None = None,
+        options: RequestOptions | None = None,
+    ) -> Response:
+        """Send a request through the background loop and block until it is answered."""
+        inner = self._current()
+        return _loop_thread().run(
+            inner.request(config, method, path, params=params, body=body, options=options)
+        )
+
+    def close(self) -> None:
+        """Close the session on the loop thread; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        inner = self._current()
+        if inner.close_if_unused():
+            return
+        _loop_thread().run(inner.aclose())
