@@ -41,6 +41,9 @@ RouteFamily = Callable[[web.Application], None]
 ROUTE_FAMILIES: tuple[str, ...] = (
     "_health",
     "_authentication",
+    "_users",
+    "_teams",
+    "_team_users",
 )
 
 

@@ -168,13 +168,21 @@ def require_admin(request: web.Request, team_id: str) -> Principal:
     return who
 
 
-def scope_team_ids(request: web.Request, requested: Iterable[str] | None) -> frozenset[str]:
-    """Return the teams a list may cover: `requested` (each must be the caller's) or all."""
+def scope_team_ids(
+    request: web.Request, requested: Iterable[str] | None, *, strict: bool = True
+) -> frozenset[str]:
+    """Return the teams a list may cover: `requested` (each must be the caller's) or all.
+
+    With ``strict=False`` (routes whose contract lists no 403) foreign teams are dropped
+    silently instead of answering 403.
+    """
     who = principal(request)
     if requested is None:
         return who.team_ids
     wanted = frozenset(requested)
     foreign = sorted(wanted - who.team_ids)
+    if foreign and not strict:
+        return wanted & who.team_ids
     if foreign:
         raise forbidden("You are not a member of every requested team", {"teamIds": foreign})
     return wanted
