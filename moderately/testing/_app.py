@@ -44,6 +44,8 @@ ROUTE_FAMILIES: tuple[str, ...] = (
     "_users",
     "_teams",
     "_team_users",
+    "_api_tokens",
+    "_audit_logs",
 )
 
 
