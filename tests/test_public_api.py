@@ -1,0 +1,99 @@
+"""Pins the public names of ``moderately``: adding or removing one is a deliberate change."""
+
+from __future__ import annotations
+
+import inspect
+
+import moderately
+
+EXPECTED = {
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "Agent",
+    "Agents",
+    "AsyncAgent",
+    "AsyncAgents",
+    "AsyncModeratelyAI",
+    "AsyncPage",
+    "AsyncPageRequest",
+    "AsyncTeam",
+    "AsyncTeams",
+    "AsyncUser",
+    "AsyncUsers",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedError",
+    "ClientOptions",
+    "ConfigurationError",
+    "ConflictError",
+    "Health",
+    "HookContext",
+    "HookRegistry",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "ModeratelyAI",
+    "ModeratelyError",
+    "NotFoundError",
+    "Operation",
+    "Outcome",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "Replace",
+    "RequestOptions",
+    "ResponseTooLargeError",
+    "RetryPolicy",
+    "Team",
+    "Teams",
+    "UnprocessableEntityError",
+    "User",
+    "Users",
+    "WaitTimeoutError",
+    "WhoAmI",
+    "__version__",
+}
+
+
+def test_all_is_exactly_the_pinned_public_api() -> None:
+    assert set(moderately.__all__) == EXPECTED
+    assert len(moderately.__all__) == len(set(moderately.__all__))
+
+
+def test_every_public_name_is_importable_and_documented() -> None:
+    for name in moderately.__all__:
+        obj = getattr(moderately, name)
+        if name == "__version__":
+            assert isinstance(obj, str)
+            continue
+        assert inspect.getdoc(obj), f"{name} has no docstring"
+
+
+def test_public_objects_claim_the_public_module_or_a_private_one() -> None:
+    # Everything public lives in a private module and is re-exported here, so users import
+    # from ``moderately`` and the internal layout can change without breaking them.
+    for name in moderately.__all__:
+        obj = getattr(moderately, name)
+        module = getattr(obj, "__module__", "moderately")
+        if module == "typing":
+            continue
+        parts = module.split(".")
+        assert parts[0] == "moderately", name
+        assert any(p.startswith("_") for p in parts[1:]), f"{name} lives in public {module}"
+
+
+def test_sync_and_async_surfaces_have_the_same_methods() -> None:
+    pairs = [
+        (moderately.AsyncModeratelyAI, moderately.ModeratelyAI),
+        (moderately.AsyncAgents, moderately.Agents),
+        (moderately.AsyncTeams, moderately.Teams),
+        (moderately.AsyncUsers, moderately.Users),
+        (moderately.AsyncAgent, moderately.Agent),
+    ]
+    renames = {"aclose": "close", "__aenter__": "__enter__", "__aexit__": "__exit__"}
+    for async_cls, sync_cls in pairs:
+        async_names = {renames.get(n, n) for n in dir(async_cls) if not n.startswith("_")}
+        sync_names = {n for n in dir(sync_cls) if not n.startswith("_")}
+        assert async_names == sync_names, (async_cls.__name__, async_names ^ sync_names)

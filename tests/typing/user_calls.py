@@ -1,0 +1,75 @@
+"""Ordinary user code, type-checked (never run) by tests/test_quality.py with mypy --strict.
+
+Each ``assert_type`` pins what an IDE shows for a call; a change to the public types fails it.
+"""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from moderately import (
+    Agent,
+    AsyncAgent,
+    AsyncModeratelyAI,
+    AsyncPage,
+    AsyncPageRequest,
+    AsyncTeam,
+    AsyncUser,
+    Health,
+    ModeratelyAI,
+    NotFoundError,
+    Page,
+    Team,
+    User,
+    WhoAmI,
+)
+
+
+async def async_surface() -> None:
+    async with AsyncModeratelyAI(api_key="k", team_id="t", base_url="http://127.0.0.1:1") as client:
+        agent = await client.agents.create(name="Support", description="Tickets")
+        assert_type(agent, AsyncAgent)
+        assert_type(client.agents.list(name_like="Sup", page_size=50), AsyncPageRequest[AsyncAgent])
+        page = await client.agents.list(name_like="Sup", page_size=50)
+        assert_type(page, AsyncPage[AsyncAgent])
+        assert_type(page.items, list[AsyncAgent])
+        assert_type(page.has_next_page, bool)
+        assert_type(await page.get_next_page(), AsyncPage[AsyncAgent] | None)
+        async for item in client.agents.list():
+            assert_type(item, AsyncAgent)
+        async for each_page in page.iter_pages():
+            assert_type(each_page, AsyncPage[AsyncAgent])
+        agent.description = "Handles tickets"
+        assert_type(await agent.save(), AsyncAgent)
+        assert_type(await client.agents.retrieve(agent.agent_id), AsyncAgent)
+        assert_type(await client.agents.update(agent.agent_id, name="New"), AsyncAgent)
+        assert_type(await agent.delete(), None)
+        assert_type(await client.whoami(), WhoAmI)
+        assert_type(await client.health(), Health)
+        assert_type(await client.teams.create(name="Team"), AsyncTeam)
+        assert_type(await client.users.retrieve("u"), AsyncUser)
+        copy = client.with_options(max_retries=5)
+        assert_type(copy, AsyncModeratelyAI)
+        try:
+            await client.agents.retrieve("missing")
+        except NotFoundError as exc:
+            assert_type(exc.status_code, int)
+            assert_type(exc.request_id, str | None)
+
+
+def sync_surface() -> None:
+    with ModeratelyAI() as client:
+        agent = client.agents.create(name="Support")
+        assert_type(agent, Agent)
+        page = client.agents.list(page_size=10)
+        assert_type(page, Page[Agent])
+        for item in client.agents.list():
+            assert_type(item, Agent)
+        assert_type(page.get_next_page(), Page[Agent] | None)
+        agent.name = "Renamed"
+        assert_type(agent.save(), Agent)
+        assert_type(client.teams.retrieve("t"), Team)
+        assert_type(client.users.update("u", full_name="Ada"), User)
+        assert_type(client.whoami().user_id, str)
+        assert_type(client.health(), Health)
+        client.agents.delete(agent.agent_id)
