@@ -46,6 +46,9 @@ ROUTE_FAMILIES: tuple[str, ...] = (
     "_team_users",
     "_api_tokens",
     "_audit_logs",
+    "_agents",
+    "_agent_configs",
+    "_agent_executions",
 )
 
 
