@@ -29,11 +29,40 @@ class ExecutionTiming:
         return self.pending_seconds + self.step_seconds * self.steps
 
 
+DatasetOutcome = Literal["completed", "failed"]
+
+
+@dataclass
+class DataSettings:
+    """Settings of the files, datasets and pipelines families (storage, processing, runs)."""
+
+    # Lifetime of presigned storage URLs (upload and download).
+    presign_ttl_seconds: float = 3600.0
+    # Uploads larger than this spill from memory to a temporary file.
+    spool_max_memory_bytes: int = 8 * 1024 * 1024
+    # A dataset waits this long in ``needs-processing``, then is ``in_progress`` this long.
+    dataset_queue_seconds: float = 0.5
+    dataset_processing_seconds: float = 1.0
+    dataset_processing_outcome: DatasetOutcome = "completed"
+    pipeline_execution: ExecutionTiming = field(default_factory=ExecutionTiming)
+    # Pipeline outputs whose JSON is larger than this are served by presigned URL.
+    inline_output_max_bytes: int = 256 * 1024
+
+    @classmethod
+    def fast(cls) -> DataSettings:
+        """Return settings where processing and runs finish within a few tens of milliseconds."""
+        timing = ExecutionTiming(pending_seconds=0.01, step_seconds=0.01, steps=3)
+        return cls(
+            dataset_queue_seconds=0.01, dataset_processing_seconds=0.02, pipeline_execution=timing
+        )
+
+
 @dataclass
 class EmulatorConfig:
     """Per-emulator settings; mutable while the emulator runs."""
 
     agent_execution: ExecutionTiming = field(default_factory=ExecutionTiming)
+    data: DataSettings = field(default_factory=DataSettings)
     # Failed logins per email allowed before /authentication/login answers 429.
     login_attempts_before_429: int = 5
     login_lockout_seconds: float = 60.0
@@ -42,7 +71,7 @@ class EmulatorConfig:
     def fast(cls) -> EmulatorConfig:
         """Return settings where executions finish within a few tens of milliseconds."""
         timing = ExecutionTiming(pending_seconds=0.01, step_seconds=0.01, steps=3)
-        return cls(agent_execution=timing)
+        return cls(agent_execution=timing, data=DataSettings.fast())
 
 
 def get_config(request: web.Request) -> EmulatorConfig:

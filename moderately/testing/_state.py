@@ -19,9 +19,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ._ids import new_id, now_iso, utcnow
+
+X = TypeVar("X")
 
 TeamRole = Literal["admin", "member"]
 TokenRole = Literal["member", "admin", "readonly"]
@@ -163,8 +165,18 @@ class State:
         self.failed_logins: dict[str, list[datetime]] = {}
         self.audit_logs: dict[str, Record] = {}
         self._collections: dict[str, dict[str, Record]] = {}
+        # Per-family helper objects (blob storage, pipeline processors, ...); see `extension`.
+        self._extensions: dict[type, object] = {}
 
     # -- generic collections -------------------------------------------------------------
+
+    def extension(self, kind: type[X]) -> X:
+        """Return this store's instance of `kind`, created with no arguments on first use."""
+        found = self._extensions.get(kind)
+        if found is None:
+            found = self._extensions[kind] = kind()
+        assert isinstance(found, kind)
+        return found
 
     def collection(self, name: str) -> dict[str, Record]:
         """Return the id -> record dict for `name`, creating it on first use."""
