@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import platform
+
+import aiohttp
+
+from ._version import __version__
+
 DEFAULT_BASE_URL = "https://api.moderately.ai"
 """Where the clients point when neither an argument nor MODERATELY_BASE_URL says otherwise."""
 
@@ -25,3 +31,9 @@ ENV_LOG = "MODERATELY_LOG"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 RETRY_COUNT_HEADER = "X-Moderately-Retry-Count"
 REQUEST_ID_HEADER = "X-Request-Id"
+
+USER_AGENT = (
+    f"moderately-python/{__version__} "
+    f"Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+)
+"""Names the SDK, Python and aiohttp versions on every request."""

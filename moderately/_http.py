@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import platform
 import time
 import uuid
 from typing import Any
@@ -18,6 +17,7 @@ from ._constants import (
     IDEMPOTENCY_HEADER,
     REQUEST_ID_HEADER,
     RETRY_COUNT_HEADER,
+    USER_AGENT,
 )
 from ._errors import (
     APIConnectionError,
@@ -30,19 +30,14 @@ from ._logging import logger, redact_url, setup_logging
 from ._request import Query, RequestOptions, encode_query
 from ._response import Response
 from ._retry import parse_retry_after, retrying
-from ._version import __version__
-
-USER_AGENT = (
-    f"moderately-python/{__version__} "
-    f"Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
-)
+from ._storage import StorageTransfers
 
 
 class ClientClosedError(ModeratelyError, RuntimeError):
     """The client was closed; make a new one (or use it in ``async with``)."""
 
 
-class AsyncTransport:
+class AsyncTransport(StorageTransfers):
     """Owns one aiohttp session, made lazily on the loop that first uses it."""
 
     def __init__(self) -> None:

@@ -18,12 +18,14 @@ import os
 import threading
 import weakref
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ._config import ClientConfig
 from ._http import AsyncTransport
 from ._request import Query, RequestOptions
 from ._response import Response
+from ._transfer import Progress, UploadSource
 
 T = TypeVar("T")
 
@@ -155,6 +157,41 @@ class SyncTransport:
         inner = self._current()
         return _loop_thread().run(
             inner.request(config, method, path, params=params, body=body, options=options)
+        )
+
+    def upload(
+        self,
+        config: ClientConfig,
+        url: str,
+        source: UploadSource,
+        *,
+        progress: Progress | None = None,
+    ) -> None:
+        """Stream ``source`` to a presigned URL through the background loop."""
+        inner = self._current()
+        _loop_thread().run(inner.upload(config, url, source, progress=progress))
+
+    def download(
+        self,
+        config: ClientConfig,
+        url: str,
+        *,
+        path: Path | None,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+        progress: Progress | None = None,
+    ) -> bytes | Path:
+        """Fetch a presigned URL through the background loop, verified (see AsyncTransport)."""
+        inner = self._current()
+        return _loop_thread().run(
+            inner.download(
+                config,
+                url,
+                path=path,
+                expected_size=expected_size,
+                expected_sha256=expected_sha256,
+                progress=progress,
+            )
         )
 
     def close(self) -> None:

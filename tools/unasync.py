@@ -33,6 +33,7 @@ RENAMES = {
     "AsyncTransport": "SyncTransport",
     "_http": "_sync_transport",
     "async_sleep": "sleep",
+    "async_run_blocking": "run_blocking",
     "aclose": "close",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",

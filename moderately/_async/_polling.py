@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .._clock import async_sleep, monotonic
 from .._errors import APIConnectionError, APIStatusError, WaitTimeoutError
 from .._execution import SupportsTerminal
 from .._retry import NOT_ACTED_ON
+from .._twins import async_sleep, monotonic
 
 E = TypeVar("E", bound=SupportsTerminal)
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .._clock import monotonic, sleep
 from .._errors import APIConnectionError, APIStatusError, WaitTimeoutError
 from .._execution import SupportsTerminal
 from .._retry import NOT_ACTED_ON
+from .._twins import monotonic, sleep
 
 E = TypeVar("E", bound=SupportsTerminal)
 

@@ -1,0 +1,159 @@
+"""Presigned-URL transfers: streamed uploads and verified, atomic downloads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import aiohttp
+from yarl import URL
+
+from ._config import ClientConfig
+from ._constants import DEFAULT_CONNECT_TIMEOUT, USER_AGENT
+from ._errors import APIConnectionError, APITimeoutError, status_error_from
+from ._logging import redact_url
+from ._response import Response
+from ._retry import retrying
+from ._transfer import CHUNK, AtomicFile, Progress, UploadSource, verify
+from ._twins import async_run_blocking
+
+
+class StorageTransfers:
+    """Presigned-URL uploads and downloads, mixed into AsyncTransport.
+
+    Storage URLs carry their own signature: no Authorization header (nor any other client
+    header) is ever sent to them, so a key cannot leak to a storage host, even via a redirect.
+    """
+
+    _session_here: Callable[[], aiohttp.ClientSession]
+
+    async def upload(
+        self,
+        config: ClientConfig,
+        url: str,
+        source: UploadSource,
+        *,
+        progress: Progress | None = None,
+    ) -> None:
+        """PUT ``source`` to a presigned URL, streamed in chunks, retried from the first byte."""
+        session = self._session_here()
+        safe_url = redact_url(url)
+        headers = {
+            "Content-Type": source.mime_type,
+            "Content-Length": str(source.size),
+            "User-Agent": USER_AGENT,
+        }
+        ident: dict[str, Any] = {"method": "PUT", "url": safe_url, "idempotency_key": None}
+        async for attempt in retrying(config.retry, "PUT"):
+            with attempt:
+                with source.open() as reader:
+                    body = _chunks(reader, source.size, progress)
+                    try:
+                        async with session.put(
+                            URL(url, encoded=True),
+                            data=body,
+                            headers=headers,
+                            timeout=_transfer_timeout(config),
+                            allow_redirects=False,
+                        ) as resp:
+                            content = await resp.read()
+                            status = resp.status
+                            resp_headers = resp.headers
+                    except TimeoutError as exc:
+                        raise APITimeoutError(f"Upload to {safe_url} timed out", **ident) from exc
+                    except (aiohttp.ClientError, OSError) as exc:
+                        raise APIConnectionError(
+                            f"Upload to {safe_url} failed: {type(exc).__name__}: {exc}", **ident
+                        ) from exc
+                if status >= 400:
+                    response = Response("PUT", safe_url, status, resp_headers, content, None)
+                    raise status_error_from(response, idempotency_key=None, retry_after=None)
+
+    async def download(
+        self,
+        config: ClientConfig,
+        url: str,
+        *,
+        path: Path | None,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+        progress: Progress | None = None,
+    ) -> bytes | Path:
+        """GET a presigned URL into memory or, atomically, into ``path``; verify size and hash.
+
+        A broken connection is retried from the start; bytes that arrive whole but differ from
+        what the platform declared raise TransferError. Either way no partial file is left.
+        """
+        session = self._session_here()
+        safe_url = redact_url(url)
+        ident: dict[str, Any] = {"method": "GET", "url": safe_url, "idempotency_key": None}
+        async for attempt in retrying(config.retry, "GET"):
+            with attempt:
+                sink: AtomicFile | None = None
+                chunks: list[bytes] = []
+                digest = hashlib.sha256()
+                done = 0
+                try:
+                    async with session.get(
+                        URL(url, encoded=True),
+                        headers={"User-Agent": USER_AGENT},
+                        timeout=_transfer_timeout(config),
+                    ) as resp:
+                        if resp.status >= 400:
+                            content = await resp.read()
+                            response = Response(
+                                "GET", safe_url, resp.status, resp.headers, content, None
+                            )
+                            raise status_error_from(
+                                response, idempotency_key=None, retry_after=None
+                            )
+                        total = resp.content_length or expected_size
+                        if path is not None:
+                            sink = await async_run_blocking(AtomicFile, path)
+                        async for chunk in resp.content.iter_chunked(CHUNK):
+                            digest.update(chunk)
+                            done += len(chunk)
+                            if sink is not None:
+                                await async_run_blocking(sink.write, chunk)
+                            else:
+                                chunks.append(chunk)
+                            if progress is not None:
+                                progress(done, total)
+                    verify(
+                        what=f"Download of {safe_url}",
+                        size=done,
+                        sha256=digest.hexdigest(),
+                        expected_size=expected_size,
+                        expected_sha256=expected_sha256,
+                    )
+                    if sink is not None:
+                        return await async_run_blocking(sink.commit)
+                    return b"".join(chunks)
+                except TimeoutError as exc:
+                    raise APITimeoutError(f"Download of {safe_url} timed out", **ident) from exc
+                except (aiohttp.ClientError, OSError) as exc:
+                    raise APIConnectionError(
+                        f"Download of {safe_url} failed: {type(exc).__name__}: {exc}", **ident
+                    ) from exc
+                finally:
+                    if sink is not None and sink.temp.exists():
+                        await async_run_blocking(sink.discard)
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
+    # A large file may take far longer than one API call: bound each read, not the whole.
+    return aiohttp.ClientTimeout(
+        total=None, sock_connect=DEFAULT_CONNECT_TIMEOUT, sock_read=config.timeout
+    )
+
+
+async def _chunks(reader: BinaryIO, total: int, progress: Progress | None) -> AsyncIterator[bytes]:
+    done = 0
+    while chunk := await async_run_blocking(reader.read, CHUNK):
+        done += len(chunk)
+        yield chunk
+        if progress is not None:
+            progress(done, total)
