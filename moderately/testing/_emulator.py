@@ -183,6 +183,22 @@ class Emulator:
         return f"http://{HOST}:{self.port}"
 
     @property
+    def app(self) -> web.Application:
+        """Return the aiohttp application being served (only once started)."""
+        if self._runner is None:
+            raise RuntimeError("the emulator is not running")
+        return self._runner.app
+
+    def routes(self) -> set[str]:
+        """Return every served route as ``"METHOD /template"``."""
+        found = set()
+        for route in self.app.router.routes():
+            resource = route.resource
+            if resource is not None and route.method != "HEAD":
+                found.add(f"{route.method} {resource.canonical}")
+        return found
+
+    @property
     def running(self) -> bool:
         """Return whether the emulator is serving."""
         return self._runner is not None
