@@ -4,19 +4,23 @@
   timings; usable from sync tests and from async tests on any loop.
 * ``moderately_emulator_session`` - one emulator shared by the whole session (faster, but
   state and fault rules persist across tests; clear ``emu.faults`` when you change them).
+* ``moderately_client`` / ``moderately_async_client`` - a sync / async SDK client bound to
+  ``moderately_emulator``'s seeded team and API token, closed after the test.
 
-The SDK client is deliberately not imported here so this plugin loads even when only the
-emulator is wanted; client fixtures belong in the section marked below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ._config import EmulatorConfig
 from ._emulator import Emulator
+
+if TYPE_CHECKING:
+    from moderately import AsyncModeratelyAI, ModeratelyAI
 
 
 @pytest.fixture
@@ -42,5 +46,33 @@ def moderately_emulator_session() -> Iterator[Emulator]:
 
 
 # --- client fixtures -------------------------------------------------------------------------
-# The lead adds fixtures that build AsyncModeratelyAI / ModeratelyAI against
-# ``moderately_emulator`` here, importing the client inside the fixture body.
+# The SDK is imported inside each fixture so that loading the plugin costs nothing for users who
+# only want the emulator.
+
+
+@pytest.fixture
+def moderately_client(moderately_emulator: Emulator) -> Iterator[ModeratelyAI]:
+    """Yield a sync client bound to ``moderately_emulator``'s seeded team and token."""
+    from moderately import ModeratelyAI
+
+    with ModeratelyAI(
+        api_key=moderately_emulator.api_key,
+        team_id=moderately_emulator.team_id,
+        base_url=moderately_emulator.base_url,
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def moderately_async_client(
+    moderately_emulator: Emulator,
+) -> AsyncIterator[AsyncModeratelyAI]:
+    """Yield an async client bound to ``moderately_emulator`` (for ``@pytest.mark.anyio`` tests)."""
+    from moderately import AsyncModeratelyAI
+
+    async with AsyncModeratelyAI(
+        api_key=moderately_emulator.api_key,
+        team_id=moderately_emulator.team_id,
+        base_url=moderately_emulator.base_url,
+    ) as client:
+        yield client
