@@ -49,6 +49,8 @@ ROUTE_FAMILIES: tuple[str, ...] = (
     "_agents",
     "_agent_configs",
     "_agent_executions",
+    "_storage",
+    "_files",
 )
 
 

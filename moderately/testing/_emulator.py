@@ -27,6 +27,7 @@ from typing import TypeVar
 from aiohttp import web
 
 from ._app import ROUTE_FAMILIES, build_app
+from ._blobs import BlobStore
 from ._config import EmulatorConfig
 from ._faults import FaultInjector, RequestStats
 from ._state import State, TeamRole, TokenRole
@@ -157,6 +158,13 @@ class Emulator:
             return None
 
         return self._call(find)
+
+    # -- files, datasets and pipelines -----------------------------------------------------
+
+    @property
+    def storage(self) -> BlobStore:
+        """Return the object storage: stored bytes, and `corrupt_next_download` faults."""
+        return self.state.extension(BlobStore)
 
     def _call(self, fn: Callable[[], T]) -> T:
         loop, thread = self._loop, self._thread
