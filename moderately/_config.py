@@ -6,6 +6,7 @@ import math
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from ._constants import (
     DEFAULT_BASE_URL,
@@ -72,12 +73,6 @@ class ClientConfig:
     ) -> ClientConfig:
         """Resolve settings: explicit argument, then environment, then default."""
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
-        if not key or not key.strip():
-            raise ConfigurationError(
-                f"No API key: pass api_key=... or set the {ENV_API_KEY} environment variable."
-            )
-        if any(ch in key for ch in "\r\n"):
-            raise ConfigurationError("The API key contains a line break; check how it was read.")
         team = team_id if team_id is not None else os.environ.get(ENV_TEAM_ID) or None
         url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         retry = RetryPolicy()
@@ -86,7 +81,7 @@ class ClientConfig:
         if retry_unknown_outcome is not None:
             retry = replace(retry, retry_unknown_outcome=bool(retry_unknown_outcome))
         return cls(
-            api_key=Secret(key.strip()),
+            api_key=_check_key(key),
             base_url=_check_base_url(url),
             team_id=_check_team(team),
             timeout=_check_timeout(DEFAULT_TIMEOUT if timeout is None else timeout),
@@ -99,7 +94,7 @@ class ClientConfig:
         """Return a copy with the given settings changed and checked; others are kept."""
         new = self
         if (key := changes.pop("api_key", _UNSET)) is not _UNSET:
-            new = replace(new, api_key=Secret(str(key)))
+            new = replace(new, api_key=_check_key(key))
         if (url := changes.pop("base_url", _UNSET)) is not _UNSET:
             new = replace(new, base_url=_check_base_url(url))
         if (team := changes.pop("team_id", _UNSET)) is not _UNSET:
@@ -126,11 +121,35 @@ class ClientConfig:
         return self.team_id
 
 
-def _check_base_url(url: object) -> str:
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+def _check_key(key: object) -> Secret:
+    if not isinstance(key, str) or not key.strip():
         raise ConfigurationError(
-            f"base_url must start with http:// or https:// (set it or {ENV_BASE_URL}); got {url!r}"
+            f"No API key: pass api_key=... or set the {ENV_API_KEY} environment variable."
         )
+    if any(ch in key for ch in "\r\n"):
+        raise ConfigurationError("The API key contains a line break; check how it was read.")
+    return Secret(key.strip())
+
+
+def _check_base_url(url: object) -> str:
+    problem = None
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        problem = "must start with http:// or https://"
+    elif any(ch.isspace() or not ch.isprintable() for ch in url):
+        problem = "must not contain spaces or control characters"
+    else:
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unbalanced IPv6 bracket
+            parts = urlsplit("")
+        # Paths are appended to the base URL as text, so a query or fragment would swallow them.
+        if not parts.hostname:
+            problem = "must name a host"
+        elif parts.query or parts.fragment or "?" in url or "#" in url:
+            problem = "must not have a query or fragment"
+    if problem is not None:
+        raise ConfigurationError(f"base_url {problem} (set it or {ENV_BASE_URL}); got {url!r}")
+    assert isinstance(url, str)
     return url.rstrip("/")
 
 
