@@ -37,3 +37,10 @@ def generate(session: nox.Session) -> None:
     """Regenerate moderately/_sync from moderately/_async; ``-- --check`` only verifies."""
     session.install("-e", ".[test]")
     session.run("python", "tools/unasync.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run the benchmark suite; results go to benchmarks/results/ (see docs/benchmarks.md)."""
+    session.install("-e", ".[bench]")
+    session.run("python", "benchmarks/run.py", *session.posargs)
