@@ -35,6 +35,11 @@ def require_id(value: object, name: str) -> str:
         raise InvalidArgumentError(f"{name} must be a string; got {type(value).__name__}")
     if not value:
         raise InvalidArgumentError(f"{name} must not be empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (say, from a badly decoded file name) cannot go into a URL.
+        raise InvalidArgumentError(f"{name} is not valid text (it has a lone surrogate)") from None
     return value
 
 
