@@ -6,13 +6,15 @@ any thread, including one whose own loop is running (a notebook). The thread sta
 use under a lock. After ``fork()`` the child starts its own thread on first use; sessions
 inherited from the parent are set aside untouched, because their sockets and loop belong to
 the parent. At interpreter exit the sessions are closed on the loop, then the loop is stopped
-and closed, so nothing warns about unclosed sessions or a closed loop.
+and closed, so nothing warns about unclosed sessions or a closed loop. A client dropped without
+``close()`` has its session closed on the loop thread when it is garbage-collected.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import os
 import threading
@@ -77,6 +79,8 @@ _live: weakref.WeakSet[SyncTransport] = weakref.WeakSet()
 # Objects inherited across fork(): kept referenced so that their finalizers never run in the
 # child (they would touch the parent's loop and sockets).
 _inherited: list[object] = []
+# Closes of dropped clients' sessions still running on the loop thread.
+_closing: set[concurrent.futures.Future[None]] = set()
 
 
 def _loop_thread() -> _LoopThread:
@@ -96,12 +100,18 @@ def _after_fork_in_child() -> None:
     if _runner is not None:
         _inherited.append(_runner)
     _runner = None
+    # The parent's loop does not run here, so its pending closes would never finish.
+    _closing.clear()
 
 
 def _close_all_at_exit() -> None:
     runner = _runner
     if runner is None or runner.loop.is_closed():
         return
+    # Closes scheduled for clients dropped just before exit must finish before the loop stops.
+    for pending in list(_closing):
+        with contextlib.suppress(Exception):
+            pending.result(_SHUTDOWN_TIMEOUT)
     transports = [t for t in list(_live) if t._pid == os.getpid()]
     for transport in transports:
         inner = transport._inner
@@ -113,6 +123,21 @@ def _close_all_at_exit() -> None:
     runner.stop()
 
 
+def _close_dropped(inner: AsyncTransport, pid: int) -> None:
+    """Close the session of a sync client that was garbage-collected without ``close()``."""
+    # This runs on whichever thread dropped the client, possibly the loop thread itself: only
+    # schedule the close there, never wait for it. Left alone, aiohttp would finalize the
+    # session from this thread and log "Unclosed client session".
+    if pid != os.getpid() or inner.closed or inner.close_if_unused():
+        return
+    runner = _runner
+    if runner is None or runner.loop.is_closed() or not runner.thread.is_alive():
+        return
+    future = asyncio.run_coroutine_threadsafe(inner.aclose(), runner.loop)
+    _closing.add(future)
+    future.add_done_callback(_closing.discard)
+
+
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(_close_all_at_exit)
@@ -122,10 +147,17 @@ class SyncTransport:
     """Blocking twin of AsyncTransport, used by the generated sync client."""
 
     def __init__(self) -> None:
-        self._inner: AsyncTransport | None = AsyncTransport()
+        self._inner: AsyncTransport | None = None
         self._pid = os.getpid()
         self._closed = False
+        self._adopt(AsyncTransport())
         _live.add(self)
+
+    def _adopt(self, inner: AsyncTransport) -> None:
+        self._inner = inner
+        # Exit is handled by _close_all_at_exit, which waits for each close; this finalizer is
+        # only for a client dropped while the program runs.
+        weakref.finalize(self, _close_dropped, inner, self._pid).atexit = False
 
     @property
     def closed(self) -> bool:
@@ -137,8 +169,8 @@ class SyncTransport:
             # Forked: the inherited session belongs to the parent; start afresh in this process.
             if self._inner is not None:
                 _inherited.append(self._inner)
-            self._inner = AsyncTransport()
             self._pid = os.getpid()
+            self._adopt(AsyncTransport())
         inner = self._inner
         assert inner is not None
         return inner

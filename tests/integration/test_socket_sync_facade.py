@@ -1,0 +1,274 @@
+"""The sync facade over a real socket: one loop thread, connection reuse, threads, fork, exit."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from _fake_platform import API_KEY, TEAM_ID, FakePlatform
+
+from moderately import (
+    AsyncModeratelyAI,
+    ClientClosedError,
+    HookContext,
+    ModeratelyAI,
+    NotFoundError,
+)
+
+LOOP_THREAD = "moderately-sync-loop"
+NOISE = ("Unclosed", "Event loop is closed", "Task was destroyed", "Exception ignored")
+
+
+def _loop_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == LOOP_THREAD]
+
+
+def _run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-W", "always::ResourceWarning", "-c", textwrap.dedent(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _assert_quiet(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, result.stderr
+    for text in (*NOISE, "ResourceWarning", "Traceback"):
+        assert text not in result.stderr, result.stderr
+
+
+def test_a_thousand_calls_over_one_connection(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    agent_id = platform.add_agent("Support")
+    before = set(threading.enumerate())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ModeratelyAI(**client_kwargs) as client:
+            for _ in range(1000):
+                agent = client.agents.retrieve(agent_id)
+            assert agent.name == "Support"
+        assert client.is_closed
+        with pytest.raises(ClientClosedError):
+            client.agents.retrieve(agent_id)
+        del client, agent
+        time.sleep(0.05)
+        gc.collect()
+    assert len(platform.seen()) == 1000
+    assert len(platform.peers()) == 1
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+    new_threads = set(threading.enumerate()) - before
+    assert {t.name for t in new_threads} <= {LOOP_THREAD}
+    assert len(_loop_threads()) <= 1
+
+
+def test_all_sync_clients_share_one_loop_thread(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    clients = [ModeratelyAI(**client_kwargs) for _ in range(5)]
+    try:
+        for client in clients:
+            client.health()
+        assert len(_loop_threads()) == 1
+        # Each client keeps its own pool: five connections for five clients.
+        assert len(platform.peers()) == 5
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_sync_client_inside_a_running_event_loop(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    agent_id = platform.add_agent("Support")
+
+    async def notebook_cell() -> str:
+        # The caller's own loop is running here, as in Jupyter: the sync call must still work.
+        asyncio.get_running_loop()
+        with ModeratelyAI(**client_kwargs) as client:
+            return client.agents.retrieve(agent_id).name
+
+    assert asyncio.run(notebook_cell()) == "Support"
+    assert len(platform.seen()) == 1
+
+
+@pytest.mark.anyio
+async def test_sync_client_called_from_an_async_hook(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    agent_id = platform.add_agent("Support")
+    with ModeratelyAI(**client_kwargs) as audit:
+
+        async def log_to_audit(ctx: HookContext[Any]) -> None:
+            # Runs on the test's loop (not the SDK's loop thread): a blocking call is allowed.
+            audit.teams.retrieve(TEAM_ID)
+
+        async with AsyncModeratelyAI(**client_kwargs) as client:
+            client.hooks.add_before(log_to_audit, operation="get")
+            await client.agents.retrieve(agent_id)
+    assert [r.path for r in platform.seen()] == [f"/teams/{TEAM_ID}", f"/agents/{agent_id}"]
+
+
+def test_sync_client_from_its_own_loop_thread_raises_clearly(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    from moderately import _sync_transport
+
+    with ModeratelyAI(**client_kwargs) as client:
+        client.health()
+        # No public API runs user code on the loop thread, so submit a coroutine there directly.
+        loop = _sync_transport._loop_thread().loop
+
+        async def on_loop_thread() -> Any:
+            return client.health()
+
+        future = asyncio.run_coroutine_threadsafe(on_loop_thread(), loop)
+        with pytest.raises(RuntimeError, match="own event-loop thread") as info:
+            future.result(5)
+        assert "AsyncModeratelyAI" in str(info.value)
+        # The loop thread survives the mistake.
+        assert client.health().status == "ok"
+    assert len(platform.seen()) == 2
+
+
+def test_sync_client_from_many_threads(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    agent_id = platform.add_agent("Support")
+    with ModeratelyAI(**client_kwargs) as client:
+
+        def work(_: int) -> str:
+            return client.agents.retrieve(agent_id).agent_id
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(work, range(200)))
+        with pytest.raises(NotFoundError):
+            client.agents.retrieve("agent_missing")
+    assert results == [agent_id] * 200
+    assert len(platform.seen()) == 201
+    assert 1 <= len(platform.peers()) <= 8
+
+
+def test_sync_with_options_shares_the_pool(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    with ModeratelyAI(**client_kwargs) as client:
+        client.health()
+        copy = client.with_options(max_retries=0)
+        copy.health()
+        copy.close()
+        client.health()
+    assert len(platform.peers()) == 1
+    with pytest.raises(ClientClosedError):
+        copy.health()
+
+
+def test_dropped_sync_client_leaves_no_resource_warning(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = ModeratelyAI(**client_kwargs)
+        client.health()
+        server_side = platform.seen()[0].transport
+        assert server_side is not None
+        del client  # never closed
+        gc.collect()
+        deadline = time.monotonic() + 2.0
+        while not server_side.is_closing() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert server_side.is_closing(), "the dropped client's connection was never closed"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_fork_child_gets_a_fresh_loop_thread(platform: FakePlatform, base_url: str) -> None:
+    script = f"""
+        import os, sys, threading
+        from moderately import ModeratelyAI
+
+        client = ModeratelyAI(api_key={API_KEY!r}, team_id={TEAM_ID!r}, base_url=sys.argv[1])
+        client.health()
+        (parent_loop,) = [t for t in threading.enumerate() if t.name == "moderately-sync-loop"]
+        pid = os.fork()
+        if pid == 0:
+            status = client.health().status
+            other = ModeratelyAI(api_key={API_KEY!r}, base_url=sys.argv[1])
+            other.health()
+            loops = [t for t in threading.enumerate() if t.name == "moderately-sync-loop"]
+            assert len(loops) == 1, loops
+            assert loops[0].native_id != parent_loop.native_id
+            assert status == "ok"
+            print("child ok", flush=True)
+            sys.exit(0)  # a normal exit: atexit handlers run in the child too
+        _, wait_status = os.waitpid(pid, 0)
+        print("child exit", os.waitstatus_to_exitcode(wait_status), flush=True)
+        client.health()
+        client.close()
+    """
+    result = _run_script(script, base_url)
+    _assert_quiet(result)
+    assert "child ok" in result.stdout
+    assert "child exit 0" in result.stdout
+    seen = platform.seen()
+    assert len(seen) == 4
+    parent_peer = seen[0].peer
+    # The parent's two later calls reuse its connection; the child never touches that socket.
+    assert seen[-1].peer == parent_peer
+    assert {r.peer for r in seen[1:3]}.isdisjoint({parent_peer})
+
+
+EXIT_SCRIPTS = {
+    "global client never closed": """
+        import sys
+        from moderately import ModeratelyAI
+        client = ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1])
+        client.health()
+        client.agents.create(name="exit")
+    """,
+    "client dropped inside a function": """
+        import sys
+        from moderately import ModeratelyAI
+        def main():
+            client = ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1])
+            client.health()
+        main()
+        import gc; gc.collect()
+        import time; time.sleep(0.1)
+    """,
+    "client dropped just before exit": """
+        import sys
+        from moderately import ModeratelyAI
+        ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1]).health()
+        ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1]).agents.list()
+    """,
+    "closed client and a copy": """
+        import sys
+        from moderately import ModeratelyAI
+        with ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1]) as client:
+            client.with_options(timeout=3.0).health()
+    """,
+    "client never used": """
+        import sys
+        from moderately import ModeratelyAI
+        client = ModeratelyAI(api_key="k", team_id="t", base_url=sys.argv[1])
+    """,
+}
+
+
+@pytest.mark.parametrize("script", list(EXIT_SCRIPTS.values()), ids=list(EXIT_SCRIPTS))
+def test_interpreter_exit_is_quiet(platform: FakePlatform, base_url: str, script: str) -> None:
+    _assert_quiet(_run_script(script, base_url))
