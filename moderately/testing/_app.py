@@ -51,6 +51,9 @@ ROUTE_FAMILIES: tuple[str, ...] = (
     "_agent_executions",
     "_storage",
     "_files",
+    "_datasets",
+    "_dataset_versions",
+    "_dataset_schemas",
 )
 
 
