@@ -230,8 +230,8 @@ class SyncTransport:
         """Close the session on the loop thread; safe to call twice."""
         if self._closed:
             return
-        self._closed = True
         inner = self._current()
-        if inner.close_if_unused():
-            return
-        _loop_thread().run(inner.aclose())
+        if not inner.close_if_unused():
+            # Raises (leaving the client open, so close() can be retried) on the loop thread.
+            _loop_thread().run(inner.aclose())
+        self._closed = True

@@ -54,6 +54,7 @@ class _Fault:
     method: str | None
     path_prefix: str | None
     retry_after: str | None
+    delay: float = 0.0
 
     def matches(self, request: web.Request) -> bool:
         return (
@@ -126,6 +127,13 @@ class FakePlatform:
         """Close the connection without answering the next ``count`` matching requests."""
         with self._lock:
             self._faults.append(_Fault(count, None, True, method, path, None))
+
+    def delay_next(
+        self, count: int, seconds: float, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        """Answer the next ``count`` matching requests normally, but only after ``seconds``."""
+        with self._lock:
+            self._faults.append(_Fault(count, None, False, method, path, None, seconds))
 
     def seen(self, *, method: str | None = None, path: str | None = None) -> list[Seen]:
         """Requests received so far, optionally only those of ``method`` on exactly ``path``."""
@@ -224,6 +232,9 @@ class FakePlatform:
             # Close the socket with nothing written: the client sees the connection break.
             transport.abort()
             raise _Dropped
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+            fault = None
         if fault is not None:
             assert fault.status is not None
             headers = {}

@@ -15,6 +15,7 @@ from _fake_platform import TEAM_ID, FakePlatform
 from moderately import (
     APIConnectionError,
     APIResponseValidationError,
+    APITimeoutError,
     AsyncModeratelyAI,
     ClientClosedError,
     InternalServerError,
@@ -276,3 +277,20 @@ async def test_malformed_body_is_a_validation_error(
             await client.agents.retrieve(agent_id)
     assert info.value.status_code == 200
     assert info.value.__cause__ is not None
+
+
+@pytest.mark.anyio
+async def test_slow_answer_is_a_timeout_error(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    platform.delay_next(1, 2.0, path="/health")
+    async with AsyncModeratelyAI(**client_kwargs, timeout=0.2, max_retries=0) as client:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as info:
+            await client.health()
+        elapsed = time.monotonic() - started
+        # The pool is still usable after a timed-out attempt.
+        assert (await client.health()).status == "ok"
+    assert elapsed < 1.5
+    assert info.value.outcome_unknown
+    assert isinstance(info.value.__cause__, TimeoutError)

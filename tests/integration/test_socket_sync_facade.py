@@ -18,6 +18,7 @@ import pytest
 from _fake_platform import API_KEY, TEAM_ID, FakePlatform
 
 from moderately import (
+    APITimeoutError,
     AsyncModeratelyAI,
     ClientClosedError,
     HookContext,
@@ -140,7 +141,20 @@ def test_sync_client_from_its_own_loop_thread_raises_clearly(
         assert "AsyncModeratelyAI" in str(info.value)
         # The loop thread survives the mistake.
         assert client.health().status == "ok"
-    assert len(platform.seen()) == 2
+
+        async def close_on_loop_thread() -> None:
+            client.close()
+
+        future = asyncio.run_coroutine_threadsafe(close_on_loop_thread(), loop)
+        with pytest.raises(RuntimeError, match="own event-loop thread"):
+            future.result(5)
+        # A close that could not run leaves the client open, and closable from elsewhere.
+        assert not client.is_closed
+        assert client.health().status == "ok"
+    assert client.is_closed
+    with pytest.raises(ClientClosedError):
+        client.health()
+    assert len(platform.seen()) == 3
 
 
 def test_sync_client_from_many_threads(
@@ -272,3 +286,13 @@ EXIT_SCRIPTS = {
 @pytest.mark.parametrize("script", list(EXIT_SCRIPTS.values()), ids=list(EXIT_SCRIPTS))
 def test_interpreter_exit_is_quiet(platform: FakePlatform, base_url: str, script: str) -> None:
     _assert_quiet(_run_script(script, base_url))
+
+
+def test_sync_timeout_then_reuse(platform: FakePlatform, client_kwargs: dict[str, Any]) -> None:
+    platform.delay_next(1, 2.0, path="/health")
+    with ModeratelyAI(**client_kwargs, timeout=0.2, max_retries=0) as client:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            client.health()
+        assert time.monotonic() - started < 1.5
+        assert client.health().status == "ok"
