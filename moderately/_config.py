@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
+
 from ._constants import (
     DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_TEAM_ID,
+    USER_AGENT,
 )
 from ._errors import ConfigurationError
 from ._retry import RetryPolicy
@@ -31,7 +37,7 @@ class Secret:
         self._value = value
 
     def reveal(self) -> str:
-        """Return the secret itself; only the HTTP core calls this, to build the header."""
+        """Return the secret itself (the HTTP core calls it only to build the header)."""
         return self._value
 
     def __repr__(self) -> str:
@@ -45,6 +51,26 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Let a model field hold a Secret: loaded from a string, dumped masked."""
+        from pydantic_core import core_schema
+
+        # Dumping (model_dump, JSON) masks it too, so only reveal() ever yields the value.
+        return core_schema.no_info_plain_validator_function(
+            _to_secret,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda _: "****"),
+        )
+
+
+def _to_secret(value: object) -> Secret:
+    if isinstance(value, Secret):
+        return value
+    if isinstance(value, str):
+        return Secret(value)
+    # The value itself stays out of the message: it may be the secret in the wrong type.
+    raise ValueError(f"expected a string, got {type(value).__name__}")
+
 
 @dataclass(frozen=True, slots=True)
 class ClientConfig:
@@ -57,6 +83,25 @@ class ClientConfig:
     retry: RetryPolicy
     default_headers: tuple[tuple[str, str], ...] = ()
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
+    request_headers: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    """Headers of every API request, built once per configuration (never shown: it has the key)."""
+    client_timeout: aiohttp.ClientTimeout = field(init=False, repr=False, compare=False)
+    """The per-attempt timeout as aiohttp takes it, built once per configuration."""
+
+    def __post_init__(self) -> None:
+        headers = dict(self.default_headers)
+        headers["Authorization"] = "Bearer " + self.api_key.reveal()
+        headers["User-Agent"] = USER_AGENT
+        headers["Accept"] = "application/json"
+        # Frozen dataclass: derived fields are set once here, and again by dataclasses.replace.
+        object.__setattr__(self, "request_headers", MappingProxyType(headers))
+        object.__setattr__(
+            self,
+            "client_timeout",
+            aiohttp.ClientTimeout(
+                total=self.timeout, connect=min(DEFAULT_CONNECT_TIMEOUT, self.timeout)
+            ),
+        )
 
     @classmethod
     def resolve(

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import aiohttp
-from multidict import CIMultiDict
 from yarl import URL
 
 from ._config import ClientConfig
@@ -17,10 +16,10 @@ from ._constants import (
     IDEMPOTENCY_HEADER,
     REQUEST_ID_HEADER,
     RETRY_COUNT_HEADER,
-    USER_AGENT,
 )
 from ._errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     ModeratelyError,
     ResponseTooLargeError,
@@ -31,6 +30,8 @@ from ._request import Query, RequestOptions, encode_query
 from ._response import Response
 from ._retry import parse_retry_after, retrying
 from ._storage import StorageTransfers
+
+_RETRY_COUNTS = tuple(str(n) for n in range(10))
 
 
 class ClientClosedError(ModeratelyError, RuntimeError):
@@ -107,40 +108,56 @@ class AsyncTransport(StorageTransfers):
         ``APITimeoutError`` when no response arrived, after the policy's retries are spent.
         """
         session = self._session_here()
-        url = URL(config.base_url + path, encoded=True)
-        headers = CIMultiDict(config.default_headers)
-        headers["Authorization"] = "Bearer " + config.api_key.reveal()
-        headers["User-Agent"] = USER_AGENT
-        headers["Accept"] = "application/json"
+        url_text = config.base_url + path
+        url = URL(url_text, encoded=True)
+        headers = dict(config.request_headers)
         if body is not None:
             headers["Content-Type"] = "application/json"
         idempotency_key: str | None = None
         if method != "GET":
             idempotency_key = (options and options.idempotency_key) or str(uuid.uuid4())
             headers[IDEMPOTENCY_HEADER] = idempotency_key
-        timeout_s = (options and options.timeout) or config.timeout
-        timeout = aiohttp.ClientTimeout(
-            total=timeout_s, connect=min(DEFAULT_CONNECT_TIMEOUT, timeout_s)
-        )
+        timeout = config.client_timeout
+        if options is not None and options.timeout:
+            timeout = aiohttp.ClientTimeout(
+                total=options.timeout, connect=min(DEFAULT_CONNECT_TIMEOUT, options.timeout)
+            )
         query = encode_query(params)
-        safe_url = redact_url(str(url))
+        safe_url = redact_url(url_text)
+
+        async def attempt(number: int) -> Response:
+            headers[RETRY_COUNT_HEADER] = _RETRY_COUNTS[number] if number < 10 else str(number)
+            return await self._attempt(
+                session,
+                config,
+                method,
+                url,
+                safe_url,
+                query,
+                body,
+                headers,
+                timeout,
+                idempotency_key,
+            )
+
+        # The first attempt runs without the retry machinery: most calls succeed at once, and
+        # building a tenacity controller for each of them would be pure overhead.
         max_retries = options.max_retries if options is not None else None
-        controller = retrying(config.retry, method, max_retries=max_retries)
-        async for attempt in controller:
-            with attempt:
-                headers[RETRY_COUNT_HEADER] = str(attempt.retry_state.attempt_number - 1)
-                return await self._attempt(
-                    session,
-                    config,
-                    method,
-                    url,
-                    safe_url,
-                    query,
-                    body,
-                    headers,
-                    timeout,
-                    idempotency_key,
-                )
+        try:
+            return await attempt(0)
+        except APIError as exc:
+            retries = config.retry.max_retries if max_retries is None else max_retries
+            if retries == 0 or not config.retry.should_retry(method, exc):
+                raise
+            first_failure: APIError | None = exc
+        # Tenacity takes over from here. The first failure is replayed as its attempt 1, so the
+        # policy (what to retry, how long to wait) is applied by one controller from the start.
+        async for controlled in retrying(config.retry, method, max_retries=max_retries):
+            with controlled:
+                if first_failure is not None:
+                    failure, first_failure = first_failure, None
+                    raise failure
+                return await attempt(controlled.retry_state.attempt_number - 1)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _attempt(
@@ -152,7 +169,7 @@ class AsyncTransport(StorageTransfers):
         safe_url: str,
         query: dict[str, str] | None,
         body: bytes | None,
-        headers: CIMultiDict[str],
+        headers: dict[str, str],
         timeout: aiohttp.ClientTimeout,
         idempotency_key: str | None,
     ) -> Response:
