@@ -5,8 +5,13 @@ from __future__ import annotations
 from ._async._client import AsyncModeratelyAI, ClientOptions
 from ._async._pagination import AsyncPage, AsyncPageRequest
 from ._async.resources.agents import AsyncAgent, AsyncAgents
+from ._async.resources.api_tokens import AsyncApiToken, AsyncApiTokens
+from ._async.resources.audit_logs import AsyncAuditLog, AsyncAuditLogs
+from ._async.resources.authentication import AsyncAuthentication
+from ._async.resources.team_users import AsyncTeamUser, AsyncTeamUsers
 from ._async.resources.teams import AsyncTeam, AsyncTeams
 from ._async.resources.users import AsyncUser, AsyncUsers
+from ._config import Secret
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -29,11 +34,22 @@ from ._errors import (
 )
 from ._hooks import HookContext, HookRegistry, Operation, Outcome, Replace
 from ._http import ClientClosedError
+from ._identity import (
+    ApiTokenCreator,
+    ApiTokenUsage,
+    ApiTokenUsageStats,
+    AuditLogMetadata,
+    AuthSession,
+)
 from ._request import RequestOptions
 from ._retry import RetryPolicy
 from ._sync._client import ModeratelyAI
 from ._sync._pagination import Page
 from ._sync.resources.agents import Agent, Agents
+from ._sync.resources.api_tokens import ApiToken, ApiTokens
+from ._sync.resources.audit_logs import AuditLog, AuditLogs
+from ._sync.resources.authentication import Authentication
+from ._sync.resources.team_users import TeamUser, TeamUsers
 from ._sync.resources.teams import Team, Teams
 from ._sync.resources.users import User, Users
 from ._types import Health, WhoAmI
@@ -47,15 +63,32 @@ __all__ = [
     "APITimeoutError",
     "Agent",
     "Agents",
+    "ApiToken",
+    "ApiTokenCreator",
+    "ApiTokenUsage",
+    "ApiTokenUsageStats",
+    "ApiTokens",
     "AsyncAgent",
     "AsyncAgents",
+    "AsyncApiToken",
+    "AsyncApiTokens",
+    "AsyncAuditLog",
+    "AsyncAuditLogs",
+    "AsyncAuthentication",
     "AsyncModeratelyAI",
     "AsyncPage",
     "AsyncPageRequest",
     "AsyncTeam",
+    "AsyncTeamUser",
+    "AsyncTeamUsers",
     "AsyncTeams",
     "AsyncUser",
     "AsyncUsers",
+    "AuditLog",
+    "AuditLogMetadata",
+    "AuditLogs",
+    "AuthSession",
+    "Authentication",
     "AuthenticationError",
     "BadRequestError",
     "ClientClosedError",
@@ -79,7 +112,10 @@ __all__ = [
     "RequestOptions",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "Secret",
     "Team",
+    "TeamUser",
+    "TeamUsers",
     "Teams",
     "UnprocessableEntityError",
     "User",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic.alias_generators import to_camel
@@ -29,6 +30,22 @@ def join_ids(value: Ids | None, name: str) -> str | None:
     if not items:
         raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
     return ",".join(items)
+
+
+def iso_when(value: datetime | date | None, name: str) -> str | None:
+    """Render a date or an aware datetime as ISO 8601 (UTC as ``Z``); refuse naive datetimes."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            # A naive time would be read in the platform's zone, not the caller's: refuse it.
+            raise InvalidArgumentError(
+                f"{name} must carry a timezone (for example datetime.now(UTC)); got {value!r}"
+            )
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise InvalidArgumentError(f"{name} must be a datetime or a date; got {type(value).__name__}")
 
 
 def list_query(

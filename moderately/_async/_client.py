@@ -17,7 +17,20 @@ from .._response import Response
 from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
+    from .resources.agent_configuration_versions import AsyncAgentConfigurationVersions
+    from .resources.agent_executions import AsyncAgentExecutions
     from .resources.agents import AsyncAgents
+    from .resources.api_tokens import AsyncApiTokens
+    from .resources.audit_logs import AsyncAuditLogs
+    from .resources.authentication import AsyncAuthentication
+    from .resources.dataset_data_versions import AsyncDatasetDataVersions
+    from .resources.dataset_schema_versions import AsyncDatasetSchemaVersions
+    from .resources.datasets import AsyncDatasets
+    from .resources.files import AsyncFiles
+    from .resources.pipeline_configuration_versions import AsyncPipelineConfigurationVersions
+    from .resources.pipeline_executions import AsyncPipelineExecutions
+    from .resources.pipelines import AsyncPipelines
+    from .resources.team_users import AsyncTeamUsers
     from .resources.teams import AsyncTeams
     from .resources.users import AsyncUsers
 
@@ -138,6 +151,43 @@ class AsyncModeratelyAI:
         return AsyncAgents(self)
 
     @cached_property
+    def agent_configuration_versions(self) -> AsyncAgentConfigurationVersions:
+        """Versions of agents' configurations: list, retrieve, create, update."""
+        from .resources.agent_configuration_versions import AsyncAgentConfigurationVersions
+
+        return AsyncAgentConfigurationVersions(self)
+
+    @cached_property
+    def agent_executions(self) -> AsyncAgentExecutions:
+        """Agent runs: list, retrieve, create, wait, memory states, live tail."""
+        from .resources.agent_executions import AsyncAgentExecutions
+
+        return AsyncAgentExecutions(self)
+
+    @cached_property
+    def pipelines(self) -> AsyncPipelines:
+        """Pipelines of the team: list, retrieve, create, update, delete; run on the model."""
+        from .resources.pipelines import AsyncPipelines
+
+        return AsyncPipelines(self)
+
+    @cached_property
+    def pipeline_configuration_versions(self) -> AsyncPipelineConfigurationVersions:
+        """Pipeline configuration versions: CRUD, clone, validate, schema."""
+        from .resources.pipeline_configuration_versions import (
+            AsyncPipelineConfigurationVersions,
+        )
+
+        return AsyncPipelineConfigurationVersions(self)
+
+    @cached_property
+    def pipeline_executions(self) -> AsyncPipelineExecutions:
+        """Pipeline runs: list, retrieve, create, update, cancel, output, wait."""
+        from .resources.pipeline_executions import AsyncPipelineExecutions
+
+        return AsyncPipelineExecutions(self)
+
+    @cached_property
     def teams(self) -> AsyncTeams:
         """Teams: list, retrieve, create, update."""
         from .resources.teams import AsyncTeams
@@ -150,6 +200,62 @@ class AsyncModeratelyAI:
         from .resources.users import AsyncUsers
 
         return AsyncUsers(self)
+
+    @cached_property
+    def team_users(self) -> AsyncTeamUsers:
+        """Memberships of users in teams: list, retrieve, update, delete."""
+        from .resources.team_users import AsyncTeamUsers
+
+        return AsyncTeamUsers(self)
+
+    @cached_property
+    def api_tokens(self) -> AsyncApiTokens:
+        """API tokens of the team: list, retrieve, create, update, delete, usage."""
+        from .resources.api_tokens import AsyncApiTokens
+
+        return AsyncApiTokens(self)
+
+    @cached_property
+    def audit_logs(self) -> AsyncAuditLogs:
+        """The audit trail: list, retrieve, for_entity, for_user."""
+        from .resources.audit_logs import AsyncAuditLogs
+
+        return AsyncAuditLogs(self)
+
+    @cached_property
+    def authentication(self) -> AsyncAuthentication:
+        """Identity and sign-in: whoami, login, logout, email sign-in."""
+        from .resources.authentication import AsyncAuthentication
+
+        return AsyncAuthentication(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """Files of the team: upload, list, retrieve, download, delete."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def datasets(self) -> AsyncDatasets:
+        """Datasets of the team: list, retrieve, create, update, delete; data and schemas."""
+        from .resources.datasets import AsyncDatasets
+
+        return AsyncDatasets(self)
+
+    @cached_property
+    def dataset_data_versions(self) -> AsyncDatasetDataVersions:
+        """Uploaded data of datasets: list, retrieve, upload, download."""
+        from .resources.dataset_data_versions import AsyncDatasetDataVersions
+
+        return AsyncDatasetDataVersions(self)
+
+    @cached_property
+    def dataset_schema_versions(self) -> AsyncDatasetSchemaVersions:
+        """Column schemas of datasets: list, retrieve, create, update."""
+        from .resources.dataset_schema_versions import AsyncDatasetSchemaVersions
+
+        return AsyncDatasetSchemaVersions(self)
 
     async def health(self) -> Health:
         """The platform's health report (``GET /health``)."""

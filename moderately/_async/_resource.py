@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import PrivateAttr, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .._errors import InvalidArgumentError
 from .._execution import SupportsTerminal
@@ -31,7 +31,8 @@ M = TypeVar("M", bound="AsyncResource")
 class AsyncResource(TrackedModel):
     """A platform object bound to the client that loaded it."""
 
-    _client: AsyncModeratelyAI | None = PrivateAttr(default=None)
+    if TYPE_CHECKING:
+        _client: AsyncModeratelyAI | None
     _path: ClassVar[str] = ""
     """Collection path, e.g. ``/agents``."""
     _id_field: ClassVar[str] = ""
@@ -45,7 +46,7 @@ class AsyncResource(TrackedModel):
     @property
     def client(self) -> AsyncModeratelyAI:
         """The client this object was loaded through; its operations use it."""
-        client = self._client
+        client: AsyncModeratelyAI | None = getattr(self, "_client", None)
         if client is None:
             raise InvalidArgumentError(
                 f"This {type(self).__name__} is not attached to a client; load it through the "
@@ -54,12 +55,7 @@ class AsyncResource(TrackedModel):
         return client
 
     def _bind(self, client: AsyncModeratelyAI, request_id: str | None) -> Self:
-        # Written straight into pydantic's private storage: this runs for every item of every
-        # page, and the attribute protocol would cost several times more.
-        private = self.__pydantic_private__
-        assert private is not None
-        private["_client"] = client
-        private["_request_id"] = request_id
+        self._set_origin(client, request_id)
         return self
 
     @classmethod
@@ -77,13 +73,10 @@ class AsyncResource(TrackedModel):
     def _absorb(self, response: Response) -> None:
         """Take the fields of a fresh server copy into this instance (after save or refresh)."""
         if response.content.strip():
-            fresh = self._parse(self.client, response)
-            self.__dict__.update(fresh.__dict__)
-            self.__pydantic_extra__ = fresh.__pydantic_extra__
-        private = self.__pydantic_private__
-        assert private is not None
-        private["_request_id"] = response.request_id
-        self._mark_clean()
+            self._adopt(self._parse(self.client, response))
+        else:
+            object.__setattr__(self, "_request_id", response.request_id)
+            self._mark_clean()
 
 
 @cache
@@ -108,24 +101,36 @@ class AsyncSearchable(AsyncResource):
 
     @classmethod
     def search(
-        cls, client: AsyncModeratelyAI, query: Query | None = None, *, page: int = 1
+        cls,
+        client: AsyncModeratelyAI,
+        query: Query | None = None,
+        *,
+        page: int = 1,
+        path: str | None = None,
     ) -> AsyncPageRequest[Self]:
-        """List the collection with ``query`` (wire names), starting at page ``page``."""
-        return paginate(partial(cls._search_page, client, dict(query or {})), page)
+        """List the collection with ``query`` (wire names), starting at page ``page``.
+
+        ``path`` lists another route answering pages of this model (for example the history
+        of one entity) instead of the collection path.
+        """
+        fetch = partial(cls._search_page, client, dict(query or {}), path or cls._path)
+        return paginate(fetch, page)
 
     @classmethod
     async def _search_page(
-        cls, client: AsyncModeratelyAI, query: dict[str, Any], number: int
+        cls, client: AsyncModeratelyAI, query: dict[str, Any], path: str, number: int
     ) -> AsyncPage[Self]:
         ctx = HookContext(Operation.SEARCH, cls, {**query, "page": number}, client=client)
         return await run_hooked(
-            ctx, cls.before_search, cls.after_search, partial(cls._fetch_page, query)
+            ctx, cls.before_search, cls.after_search, partial(cls._fetch_page, query, path)
         )
 
     @classmethod
-    async def _fetch_page(cls, query: dict[str, Any], ctx: HookContext[Self]) -> AsyncPage[Self]:
+    async def _fetch_page(
+        cls, query: dict[str, Any], path: str, ctx: HookContext[Self]
+    ) -> AsyncPage[Self]:
         client: AsyncModeratelyAI = ctx.client
-        response = await client._request("GET", cls._path, params=ctx.params)
+        response = await client._request("GET", path, params=ctx.params)
         try:
             envelope = _envelope(cls).validate_json(response.content)
         except ValidationError as exc:
@@ -134,7 +139,9 @@ class AsyncSearchable(AsyncResource):
         request_id = response.request_id
         for item in items:
             item._bind(client, request_id)
-        return AsyncPage(items, envelope.pagination, partial(cls._search_page, client, query))
+        return AsyncPage(
+            items, envelope.pagination, partial(cls._search_page, client, query, path)
+        )
 
 
 class AsyncGettable(AsyncResource):
@@ -220,7 +227,7 @@ class AsyncSavable(AsyncResource):
 
     async def save(self) -> Self:
         """Send the fields assigned since loading; a no-op (no request) when none changed."""
-        changes = {name: getattr(self, name) for name in sorted(self._changed)}
+        changes = {name: getattr(self, name) for name in sorted(self.changed_fields)}
         if changes:
             self._update_model.check(**changes)
         ctx = HookContext(Operation.SAVE, type(self), changes, instance=self, client=self.client)

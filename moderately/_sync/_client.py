@@ -20,6 +20,14 @@ from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
     from .resources.agents import Agents
+    from .resources.api_tokens import ApiTokens
+    from .resources.audit_logs import AuditLogs
+    from .resources.authentication import Authentication
+    from .resources.dataset_data_versions import DatasetDataVersions
+    from .resources.dataset_schema_versions import DatasetSchemaVersions
+    from .resources.datasets import Datasets
+    from .resources.files import Files
+    from .resources.team_users import TeamUsers
     from .resources.teams import Teams
     from .resources.users import Users
 
@@ -152,6 +160,62 @@ class ModeratelyAI:
         from .resources.users import Users
 
         return Users(self)
+
+    @cached_property
+    def team_users(self) -> TeamUsers:
+        """Memberships of users in teams: list, retrieve, update, delete."""
+        from .resources.team_users import TeamUsers
+
+        return TeamUsers(self)
+
+    @cached_property
+    def api_tokens(self) -> ApiTokens:
+        """API tokens of the team: list, retrieve, create, update, delete, usage."""
+        from .resources.api_tokens import ApiTokens
+
+        return ApiTokens(self)
+
+    @cached_property
+    def audit_logs(self) -> AuditLogs:
+        """The audit trail: list, retrieve, for_entity, for_user."""
+        from .resources.audit_logs import AuditLogs
+
+        return AuditLogs(self)
+
+    @cached_property
+    def authentication(self) -> Authentication:
+        """Identity and sign-in: whoami, login, logout, email sign-in."""
+        from .resources.authentication import Authentication
+
+        return Authentication(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """Files of the team: upload, list, retrieve, download, delete."""
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def datasets(self) -> Datasets:
+        """Datasets of the team: list, retrieve, create, update, delete; data and schemas."""
+        from .resources.datasets import Datasets
+
+        return Datasets(self)
+
+    @cached_property
+    def dataset_data_versions(self) -> DatasetDataVersions:
+        """Uploaded data of datasets: list, retrieve, upload, download."""
+        from .resources.dataset_data_versions import DatasetDataVersions
+
+        return DatasetDataVersions(self)
+
+    @cached_property
+    def dataset_schema_versions(self) -> DatasetSchemaVersions:
+        """Column schemas of datasets: list, retrieve, create, update."""
+        from .resources.dataset_schema_versions import DatasetSchemaVersions
+
+        return DatasetSchemaVersions(self)
 
     def health(self) -> Health:
         """The platform's health report (``GET /health``)."""

@@ -9,17 +9,26 @@ from typing import assert_type
 
 from moderately import (
     Agent,
+    ApiToken,
+    ApiTokenUsage,
     AsyncAgent,
+    AsyncApiToken,
+    AsyncAuditLog,
     AsyncModeratelyAI,
     AsyncPage,
     AsyncPageRequest,
     AsyncTeam,
+    AsyncTeamUser,
     AsyncUser,
+    AuditLog,
+    AuthSession,
     Health,
     ModeratelyAI,
     NotFoundError,
     Page,
+    Secret,
     Team,
+    TeamUser,
     User,
     WhoAmI,
 )
@@ -48,6 +57,22 @@ async def async_surface() -> None:
         assert_type(await client.health(), Health)
         assert_type(await client.teams.create(name="Team"), AsyncTeam)
         assert_type(await client.users.retrieve("u"), AsyncUser)
+        members = await client.team_users.list(roles=["admin"], email_like="@example.com")
+        assert_type(members.items, list[AsyncTeamUser])
+        assert_type(await client.team_users.update("tu", role="member"), AsyncTeamUser)
+        token = await client.api_tokens.create(name="CI", role="readonly")
+        assert_type(token, AsyncApiToken)
+        assert_type(token.token, Secret | None)
+        assert_type(await client.api_tokens.usage(token.token_id, method="GET"), ApiTokenUsage)
+        assert_type(client.audit_logs.for_user("u"), AsyncPageRequest[AsyncAuditLog])
+        async for entry in client.audit_logs.for_entity("agent", "a", action="update"):
+            assert_type(entry, AsyncAuditLog)
+        session = await client.authentication.login("ada@example.com", "pw")
+        assert_type(session, AuthSession)
+        assert_type(await client.authentication.logout(session), None)
+        user = await client.users.retrieve("u")
+        assert_type(user.display_name(), str)
+        assert_type(await user.update_profile(full_name="Ada"), AsyncUser)
         copy = client.with_options(max_retries=5)
         assert_type(copy, AsyncModeratelyAI)
         try:
@@ -70,6 +95,12 @@ def sync_surface() -> None:
         assert_type(agent.save(), Agent)
         assert_type(client.teams.retrieve("t"), Team)
         assert_type(client.users.update("u", full_name="Ada"), User)
+        assert_type(client.team_users.retrieve("tu"), TeamUser)
+        assert_type(client.api_tokens.list(order_by="name"), Page[ApiToken])
+        assert_type(client.api_tokens.update("t", is_active=False), ApiToken)
+        assert_type(client.audit_logs.list(action="delete", page_size=5), Page[AuditLog])
+        assert_type(client.authentication.email_verify("code"), AuthSession)
+        assert_type(client.users.retrieve("u").formatted_created_at(), str | None)
         assert_type(client.whoami().user_id, str)
         assert_type(client.health(), Health)
         client.agents.delete(agent.agent_id)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import ClassVar, Literal, get_args
+from datetime import UTC, datetime
+from typing import ClassVar, Literal, Self, get_args
 
 from pydantic import Field
 
@@ -36,6 +36,26 @@ class AsyncUser(AsyncSearchable, AsyncGettable, AsyncSavable):
     nickname: str | None = Field(default=None, frozen=True)
     created_at: datetime | None = Field(default=None, frozen=True)
     updated_at: datetime | None = Field(default=None, frozen=True)
+
+    def display_name(self) -> str:
+        """The name to show: the nickname when the user has one, else the full name."""
+        return self.nickname or self.full_name
+
+    def formatted_created_at(self, fmt: str = "%Y-%m-%d %H:%M UTC") -> str | None:
+        """When the user was created, in UTC, formatted with ``fmt``; None if unknown."""
+        if self.created_at is None:
+            return None
+        when = self.created_at
+        if when.tzinfo is not None:
+            when = when.astimezone(UTC)
+        return when.strftime(fmt)
+
+    async def update_profile(self, *, full_name: str) -> Self:
+        """Change the full name and save it at once; returns ``self``."""
+        # Checked before assigning, so a refused name leaves this object as it was.
+        UserUpdate.check(full_name=full_name)
+        self.full_name = full_name
+        return await self.save()
 
 
 class AsyncUsers(AsyncNamespace):

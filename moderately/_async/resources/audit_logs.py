@@ -1,0 +1,162 @@
+"""Audit logs: who did what to which object, and when (read-only)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal, get_args
+
+from pydantic import Field
+
+from ..._errors import InvalidArgumentError
+from ..._identity import AuditLogMetadata
+from ..._params import Direction, Ids, iso_when, join_ids, list_query
+from ..._request import QueryValue, build_path, require_id
+from .._namespace import AsyncNamespace
+from .._pagination import AsyncPageRequest
+from .._resource import AsyncGettable, AsyncSearchable
+
+AuditAction = Literal["create", "read", "update", "delete", "execute", "export", "import"]
+"""Kinds of audited action."""
+AuditLogOrder = Literal["created_at", "event_type", "resource_type", "action"]
+"""Fields audit logs can be sorted by."""
+
+_ACTIONS = frozenset(get_args(AuditAction))
+
+
+class AsyncAuditLog(AsyncSearchable, AsyncGettable):
+    """One audited action: the actor, the object acted on, the changes and where it came from."""
+
+    _path: ClassVar[str] = "/audit-logs"
+    _id_field: ClassVar[str] = "audit_log_id"
+
+    audit_log_id: str = Field(frozen=True)
+    team_id: str | None = Field(default=None, frozen=True)
+    user_id: str | None = Field(default=None, frozen=True)
+    api_token_id: str | None = Field(default=None, frozen=True)
+    session_id: str | None = Field(default=None, frozen=True)
+    event_type: str = Field(frozen=True)
+    resource_type: str = Field(frozen=True)
+    resource_id: str = Field(frozen=True)
+    # A plain string, so an action the platform adds later still loads.
+    action: str = Field(frozen=True)
+    changes: dict[str, Any] | None = Field(default=None, frozen=True)
+    metadata: AuditLogMetadata | None = Field(default=None, frozen=True)
+    created_at: datetime | None = Field(default=None, frozen=True)
+
+
+class AsyncAuditLogs(AsyncNamespace):
+    """``client.audit_logs``: the audit trail of the teams the API key belongs to."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        *,
+        team_id: str | None = None,
+        user_id: str | None = None,
+        user_ids: Ids | None = None,
+        api_token_id: str | None = None,
+        api_token_ids: Ids | None = None,
+        resource_type: str | None = None,
+        resource_id: str | None = None,
+        resource_ids: Ids | None = None,
+        event_type: str | None = None,
+        action: AuditAction | None = None,
+        start_date: datetime | date | None = None,
+        end_date: datetime | date | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        order_by: AuditLogOrder | None = None,
+        order_direction: Direction | None = None,
+    ) -> AsyncPageRequest[AsyncAuditLog]:
+        """Audit entries the key may see, filtered; every visible team unless ``team_id``."""
+        query = _audit_query(locals())
+        return AsyncAuditLog.search(self._client, query, page=page)
+
+    async def retrieve(self, audit_log_id: str) -> AsyncAuditLog:
+        """The audit entry with id ``audit_log_id``."""
+        return await AsyncAuditLog.get(self._client, audit_log_id)
+
+    def for_entity(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        team_id: str | None = None,
+        user_id: str | None = None,
+        user_ids: Ids | None = None,
+        api_token_id: str | None = None,
+        api_token_ids: Ids | None = None,
+        event_type: str | None = None,
+        action: AuditAction | None = None,
+        start_date: datetime | date | None = None,
+        end_date: datetime | date | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        order_by: AuditLogOrder | None = None,
+        order_direction: Direction | None = None,
+    ) -> AsyncPageRequest[AsyncAuditLog]:
+        """The history of one object (``entity_type`` such as ``"agent"``, and its id)."""
+        kind = require_id(entity_type, "entity_type")
+        if len(kind) > 50:
+            raise InvalidArgumentError(f"entity_type is at most 50 characters; got {len(kind)}")
+        path = build_path("/audit-logs/entity/{}/{}", kind, require_id(entity_id, "entity_id"))
+        query = _audit_query(locals())
+        return AsyncAuditLog.search(self._client, query, page=page, path=path)
+
+    def for_user(
+        self,
+        user_id: str,
+        *,
+        team_id: str | None = None,
+        api_token_id: str | None = None,
+        api_token_ids: Ids | None = None,
+        resource_type: str | None = None,
+        resource_id: str | None = None,
+        resource_ids: Ids | None = None,
+        event_type: str | None = None,
+        action: AuditAction | None = None,
+        start_date: datetime | date | None = None,
+        end_date: datetime | date | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        order_by: AuditLogOrder | None = None,
+        order_direction: Direction | None = None,
+    ) -> AsyncPageRequest[AsyncAuditLog]:
+        """The actions of user ``user_id``, filtered like ``list``."""
+        path = build_path("/audit-logs/user/{}", require_id(user_id, "user_id"))
+        args = {k: v for k, v in locals().items() if k != "user_id"}
+        query = _audit_query(args)
+        return AsyncAuditLog.search(self._client, query, page=page, path=path)
+
+
+# The filters every audit route takes, in the order they are sent.
+_ID_LISTS = ("user_ids", "api_token_ids", "resource_ids")
+_SINGLE = ("team_id", "user_id", "api_token_id", "resource_type", "resource_id", "event_type")
+
+
+def _audit_query(args: dict[str, Any]) -> dict[str, QueryValue]:
+    """Check and render the filters found in a method's arguments (absent ones are skipped)."""
+    filters: dict[str, Any] = {}
+    for name in _SINGLE:
+        value = args.get(name)
+        if value is not None:
+            filters[name] = require_id(value, name)
+    for name in _ID_LISTS:
+        filters[name] = join_ids(args.get(name), name)
+    action = args.get("action")
+    if action is not None and action not in _ACTIONS:
+        raise InvalidArgumentError(
+            f"action must be one of {', '.join(sorted(_ACTIONS))}; got {action!r}"
+        )
+    filters["action"] = action
+    filters["start_date"] = iso_when(args.get("start_date"), "start_date")
+    filters["end_date"] = iso_when(args.get("end_date"), "end_date")
+    return list_query(
+        page=args["page"],
+        page_size=args["page_size"],
+        order_by=args["order_by"],
+        order_by_allowed=get_args(AuditLogOrder),
+        order_direction=args["order_direction"],
+        filters=filters,
+    )

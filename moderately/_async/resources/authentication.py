@@ -1,0 +1,106 @@
+"""Authentication: who the key belongs to, password and email sign-in, sign-out."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from typing import ClassVar
+
+from multidict import MultiMapping
+from pydantic import ConfigDict, Field
+
+from ..._identity import AuthSession
+from ..._models import Model, RequestModel
+from ..._parsing import parse_as
+from ..._response import Response
+from ..._types import WhoAmI
+from .._namespace import AsyncNamespace
+
+# An address as the contract's ``format: email`` needs it: one @, something on each side.
+_EMAIL = r"^[^@\s]+@[^@\s]+$"
+
+
+class _SecretBody(RequestModel):
+    # A bad value must not appear in the error, nor in the ValidationError chained to it.
+    model_config = ConfigDict(hide_input_in_errors=True)
+
+
+class EmailBody(_SecretBody):
+    """Body of ``POST /authentication/email/initialize``."""
+
+    what: ClassVar[str] = "authentication.email_initialize"
+    email: str = Field(pattern=_EMAIL, max_length=320)
+
+
+class VerifyBody(_SecretBody):
+    """Body of ``POST /authentication/email/verify``."""
+
+    what: ClassVar[str] = "authentication.email_verify"
+    token: str = Field(min_length=1)
+
+
+class LoginBody(_SecretBody):
+    """Body of ``POST /authentication/login``."""
+
+    what: ClassVar[str] = "authentication.login"
+    email: str = Field(pattern=_EMAIL, max_length=320)
+    password: str = Field(min_length=1)
+
+
+class _Message(Model):
+    message: str
+
+
+class AsyncAuthentication(AsyncNamespace):
+    """``client.authentication``: identity and sign-in; passwords and tokens are never shown."""
+
+    __slots__ = ()
+
+    async def whoami(self) -> WhoAmI:
+        """The user behind the client's credential (same as ``client.whoami()``)."""
+        return await self._client.whoami()
+
+    async def login(self, email: str, password: str) -> AuthSession:
+        """Sign in with email and password; the session token comes back masked."""
+        body = LoginBody.check(email=email, password=password).wire()
+        response = await self._client._request("POST", "/authentication/login", json=body)
+        return AuthSession(token=_session_cookie(response))
+
+    async def logout(self, session: AuthSession | None = None) -> None:
+        """End ``session``, or the session the client's credential belongs to (none for a key)."""
+        client = self._client
+        if session is not None and session.token is not None:
+            # Sign-out ends the session that authenticates the call, so act as that session.
+            client = client.with_options(api_key=session.token.reveal())
+        await client._request("POST", "/authentication/logout")
+
+    async def email_initialize(self, email: str) -> str:
+        """Send a sign-in code to ``email``; the message is the same for unknown addresses."""
+        body = EmailBody.check(email=email).wire()
+        response = await self._client._request(
+            "POST", "/authentication/email/initialize", json=body
+        )
+        return parse_as(_Message, response).message
+
+    async def email_verify(self, token: str) -> AuthSession:
+        """Trade the emailed sign-in code for a session."""
+        body = VerifyBody.check(token=token).wire()
+        response = await self._client._request("POST", "/authentication/email/verify", json=body)
+        return parse_as(AuthSession, response)
+
+
+def _session_cookie(response: Response) -> str | None:
+    """The session secret from the login answer's Set-Cookie headers, if one is named so."""
+    headers = response.headers
+    if isinstance(headers, MultiMapping):
+        values = list(headers.getall("Set-Cookie", []))
+    else:
+        values = [headers["Set-Cookie"]] if "Set-Cookie" in headers else []
+    for value in values:
+        try:
+            jar: SimpleCookie = SimpleCookie(value)
+        except CookieError:
+            continue
+        for name, morsel in jar.items():
+            if "session" in name.lower() and morsel.value:
+                return morsel.value
+    return None
