@@ -54,6 +54,9 @@ ROUTE_FAMILIES: tuple[str, ...] = (
     "_datasets",
     "_dataset_versions",
     "_dataset_schemas",
+    "_pipelines",
+    "_pipeline_configs",
+    "_pipeline_executions",
 )
 
 

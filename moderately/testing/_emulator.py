@@ -30,6 +30,7 @@ from ._app import ROUTE_FAMILIES, build_app
 from ._blobs import BlobStore
 from ._config import EmulatorConfig
 from ._faults import FaultInjector, RequestStats
+from ._pipeline_runs import PipelineProcessor, PipelineProcessors
 from ._state import State, TeamRole, TokenRole
 
 HOST = "127.0.0.1"
@@ -165,6 +166,15 @@ class Emulator:
     def storage(self) -> BlobStore:
         """Return the object storage: stored bytes, and `corrupt_next_download` faults."""
         return self.state.extension(BlobStore)
+
+    def register_pipeline_processor(
+        self, fn: PipelineProcessor, pipeline_id: str | None = None
+    ) -> None:
+        """Make `fn` (input dict -> output, sync or async) run executions of `pipeline_id`.
+
+        Without `pipeline_id` it replaces the default processor of every pipeline.
+        """
+        self._call(lambda: self.state.extension(PipelineProcessors).register(fn, pipeline_id))
 
     def _call(self, fn: Callable[[], T]) -> T:
         loop, thread = self._loop, self._thread
