@@ -20,16 +20,14 @@ from moderately import (
     APIStatusError,
     APITimeoutError,
     AsyncModeratelyAI,
-    InternalServerError,
-    RetryPolicy,
-)
-from moderately._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    InternalServerError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RetryPolicy,
     UnprocessableEntityError,
 )
 from moderately._retry import parse_retry_after
