@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
 from ._errors import InvalidArgumentError
@@ -26,28 +26,73 @@ class Model(BaseModel):
 
 
 class TrackedModel(Model):
-    """A model that remembers which fields were assigned since it was loaded."""
+    """A model that remembers which fields were assigned since it was loaded.
 
-    _changed: set[str] = PrivateAttr(default_factory=set)
-    _request_id: str | None = PrivateAttr(default=None)
+    The SDK's own per-object state (client, request id, changed fields) lives in plain slots,
+    not pydantic private attributes: those cost a Python-level initialisation per instance
+    (repeated at each level of inheritance), which dominated the parsing of large pages.
+    Slots cost nothing until written, and are never serialised, compared or pickled.
+    """
+
+    __slots__ = ("_changed", "_client", "_request_id")
+    if TYPE_CHECKING:
+        _changed: set[str]
+        _client: Any
+        _request_id: str | None
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if name in type(self).model_fields:
-            self._changed.add(name)
+            self._changes().add(name)
+
+    def _changes(self) -> set[str]:
+        try:
+            return self._changed
+        except AttributeError:
+            changed: set[str] = set()
+            object.__setattr__(self, "_changed", changed)
+            return changed
 
     @property
     def changed_fields(self) -> frozenset[str]:
         """Fields assigned since the object was loaded or last saved."""
-        return frozenset(self._changed)
+        return frozenset(getattr(self, "_changed", ()))
 
     @property
     def api_request_id(self) -> str | None:
         """The platform's request id of the response this object came from, for support."""
-        return self._request_id
+        return getattr(self, "_request_id", None)
+
+    def __copy__(self) -> Self:
+        copy = super().__copy__()
+        self._carry_origin(copy)
+        return copy
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copy = super().__deepcopy__(memo)
+        # The client is shared, never deep-copied: a copy still talks through the same client.
+        self._carry_origin(copy)
+        return copy
+
+    def _carry_origin(self, copy: TrackedModel) -> None:
+        for name in ("_client", "_request_id"):
+            if hasattr(self, name):
+                object.__setattr__(copy, name, getattr(self, name))
+        object.__setattr__(copy, "_changed", set(getattr(self, "_changed", ())))
+
+    def _set_origin(self, client: Any, request_id: str | None) -> None:
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_request_id", request_id)
+
+    def _adopt(self, fresh: TrackedModel) -> None:
+        """Take the fields and request id of ``fresh``, a newer copy of the same object."""
+        self.__dict__.update(fresh.__dict__)
+        self.__pydantic_extra__ = fresh.__pydantic_extra__
+        object.__setattr__(self, "_request_id", fresh.api_request_id)
+        self._mark_clean()
 
     def _mark_clean(self) -> None:
-        self._changed.clear()
+        object.__setattr__(self, "_changed", set())
 
 
 class RequestModel(BaseModel):
