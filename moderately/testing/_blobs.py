@@ -29,7 +29,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from tempfile import SpooledTemporaryFile
 from typing import Literal
 from urllib.parse import quote
@@ -57,11 +57,14 @@ class Blob:
     size: int
     sha256: str
     content_type: str
+    # Tests may read a blob from their own thread while the loop streams it.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def read_at(self, offset: int, length: int) -> bytes:
-        """Return up to `length` bytes from `offset` (no await between seek and read)."""
-        self.body.seek(offset)
-        return self.body.read(length)
+        """Return up to `length` bytes from `offset`."""
+        with self._lock:
+            self.body.seek(offset)
+            return self.body.read(length)
 
     def iter_chunks(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         """Yield the bytes from `start` to `end` (exclusive) in chunks."""

@@ -1,5 +1,9 @@
 """Emulator settings: how long simulated executions take and how they end.
 
+`DataSettings` (``config.data``) tunes the files, datasets and pipelines families: presigned
+URL lifetime, when uploads spill to disk, dataset processing timing and outcome, pipeline run
+timing and the size above which pipeline outputs are served from storage.
+
 `EmulatorConfig` is handed to `Emulator(config=...)` and lives on `emu.config`; route
 families read it through `get_config(request)` (see `_app.py`). Durations are seconds
 so tests can shrink them to milliseconds.
