@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from ._async._client import AsyncModeratelyAI, ClientOptions
 from ._async._pagination import AsyncPage, AsyncPageRequest
+from ._async.resources.agent_configuration_versions import (
+    AsyncAgentConfigurationVersion,
+    AsyncAgentConfigurationVersions,
+)
+from ._async.resources.agent_executions import AsyncAgentExecution, AsyncAgentExecutions
 from ._async.resources.agents import AsyncAgent, AsyncAgents
 from ._async.resources.api_tokens import AsyncApiToken, AsyncApiTokens
 from ._async.resources.audit_logs import AsyncAuditLog, AsyncAuditLogs
 from ._async.resources.authentication import AsyncAuthentication
+from ._async.resources.pipeline_configuration_versions import (
+    AsyncPipelineConfigurationVersion,
+    AsyncPipelineConfigurationVersions,
+)
+from ._async.resources.pipeline_executions import (
+    AsyncPipelineExecution,
+    AsyncPipelineExecutions,
+)
+from ._async.resources.pipelines import AsyncPipeline, AsyncPipelines
 from ._async.resources.team_users import AsyncTeamUser, AsyncTeamUsers
 from ._async.resources.teams import AsyncTeam, AsyncTeams
 from ._async.resources.users import AsyncUser, AsyncUsers
@@ -43,12 +57,31 @@ from ._identity import (
 )
 from ._request import RequestOptions
 from ._retry import RetryPolicy
+from ._run_types import (
+    AgentExecutionMemoryState,
+    AgentLiveTail,
+    AgentLiveTailExecution,
+    AgentThought,
+    PipelineConfigurationProblem,
+    PipelineConfigurationValidation,
+)
 from ._sync._client import ModeratelyAI
 from ._sync._pagination import Page
+from ._sync.resources.agent_configuration_versions import (
+    AgentConfigurationVersion,
+    AgentConfigurationVersions,
+)
+from ._sync.resources.agent_executions import AgentExecution, AgentExecutions
 from ._sync.resources.agents import Agent, Agents
 from ._sync.resources.api_tokens import ApiToken, ApiTokens
 from ._sync.resources.audit_logs import AuditLog, AuditLogs
 from ._sync.resources.authentication import Authentication
+from ._sync.resources.pipeline_configuration_versions import (
+    PipelineConfigurationVersion,
+    PipelineConfigurationVersions,
+)
+from ._sync.resources.pipeline_executions import PipelineExecution, PipelineExecutions
+from ._sync.resources.pipelines import Pipeline, Pipelines
 from ._sync.resources.team_users import TeamUser, TeamUsers
 from ._sync.resources.teams import Team, Teams
 from ._sync.resources.users import User, Users
@@ -62,6 +95,14 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Agent",
+    "AgentConfigurationVersion",
+    "AgentConfigurationVersions",
+    "AgentExecution",
+    "AgentExecutionMemoryState",
+    "AgentExecutions",
+    "AgentLiveTail",
+    "AgentLiveTailExecution",
+    "AgentThought",
     "Agents",
     "ApiToken",
     "ApiTokenCreator",
@@ -69,6 +110,10 @@ __all__ = [
     "ApiTokenUsageStats",
     "ApiTokens",
     "AsyncAgent",
+    "AsyncAgentConfigurationVersion",
+    "AsyncAgentConfigurationVersions",
+    "AsyncAgentExecution",
+    "AsyncAgentExecutions",
     "AsyncAgents",
     "AsyncApiToken",
     "AsyncApiTokens",
@@ -78,6 +123,12 @@ __all__ = [
     "AsyncModeratelyAI",
     "AsyncPage",
     "AsyncPageRequest",
+    "AsyncPipeline",
+    "AsyncPipelineConfigurationVersion",
+    "AsyncPipelineConfigurationVersions",
+    "AsyncPipelineExecution",
+    "AsyncPipelineExecutions",
+    "AsyncPipelines",
     "AsyncTeam",
     "AsyncTeamUser",
     "AsyncTeamUsers",
@@ -107,6 +158,14 @@ __all__ = [
     "Outcome",
     "Page",
     "PermissionDeniedError",
+    "Pipeline",
+    "PipelineConfigurationProblem",
+    "PipelineConfigurationValidation",
+    "PipelineConfigurationVersion",
+    "PipelineConfigurationVersions",
+    "PipelineExecution",
+    "PipelineExecutions",
+    "Pipelines",
     "RateLimitError",
     "Replace",
     "RequestOptions",

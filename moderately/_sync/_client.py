@@ -19,6 +19,8 @@ from .._sync_transport import SyncTransport
 from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
+    from .resources.agent_configuration_versions import AgentConfigurationVersions
+    from .resources.agent_executions import AgentExecutions
     from .resources.agents import Agents
     from .resources.api_tokens import ApiTokens
     from .resources.audit_logs import AuditLogs
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from .resources.dataset_schema_versions import DatasetSchemaVersions
     from .resources.datasets import Datasets
     from .resources.files import Files
+    from .resources.pipeline_configuration_versions import PipelineConfigurationVersions
+    from .resources.pipeline_executions import PipelineExecutions
+    from .resources.pipelines import Pipelines
     from .resources.team_users import TeamUsers
     from .resources.teams import Teams
     from .resources.users import Users
@@ -146,6 +151,43 @@ class ModeratelyAI:
         from .resources.agents import Agents
 
         return Agents(self)
+
+    @cached_property
+    def agent_configuration_versions(self) -> AgentConfigurationVersions:
+        """Versions of agents' configurations: list, retrieve, create, update."""
+        from .resources.agent_configuration_versions import AgentConfigurationVersions
+
+        return AgentConfigurationVersions(self)
+
+    @cached_property
+    def agent_executions(self) -> AgentExecutions:
+        """Agent runs: list, retrieve, create, wait, memory states, live tail."""
+        from .resources.agent_executions import AgentExecutions
+
+        return AgentExecutions(self)
+
+    @cached_property
+    def pipelines(self) -> Pipelines:
+        """Pipelines of the team: list, retrieve, create, update, delete; run on the model."""
+        from .resources.pipelines import Pipelines
+
+        return Pipelines(self)
+
+    @cached_property
+    def pipeline_configuration_versions(self) -> PipelineConfigurationVersions:
+        """Pipeline configuration versions: CRUD, clone, validate, schema."""
+        from .resources.pipeline_configuration_versions import (
+            PipelineConfigurationVersions,
+        )
+
+        return PipelineConfigurationVersions(self)
+
+    @cached_property
+    def pipeline_executions(self) -> PipelineExecutions:
+        """Pipeline runs: list, retrieve, create, update, cancel, output, wait."""
+        from .resources.pipeline_executions import PipelineExecutions
+
+        return PipelineExecutions(self)
 
     @cached_property
     def teams(self) -> Teams:

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from .._errors import APIConnectionError, APIStatusError, WaitTimeoutError
+from .._errors import (
+    APIConnectionError,
+    APIStatusError,
+    InvalidArgumentError,
+    WaitTimeoutError,
+)
 from .._execution import SupportsTerminal
 from .._retry import NOT_ACTED_ON
 from .._twins import monotonic, sleep
@@ -24,6 +29,16 @@ class WaitSettings(Generic[E]):
     poll_interval: float
     max_poll_interval: float
     on_progress: Callable[[E], object] | None
+
+    def __post_init__(self) -> None:
+        # Checked here, when run() builds the settings, so a bad interval is refused before
+        # the execution starts rather than after (an orphaned run nobody waits for).
+        _check_intervals(self.poll_interval, self.max_poll_interval)
+
+
+def _check_intervals(poll_interval: float, max_poll_interval: float) -> None:
+    if poll_interval <= 0 or max_poll_interval <= 0:
+        raise InvalidArgumentError("poll_interval and max_poll_interval must be positive")
 
 
 def _transient(error: Exception) -> bool:
@@ -47,8 +62,7 @@ def wait_until_terminal(
     429, 5xx) is polled through, not taken as the result. Raises WaitTimeoutError, carrying the
     last state seen, once ``timeout`` seconds have passed.
     """
-    if poll_interval <= 0 or max_poll_interval <= 0:
-        raise ValueError("poll_interval and max_poll_interval must be positive")
+    _check_intervals(poll_interval, max_poll_interval)
     deadline = None if timeout is None else monotonic() + timeout
     interval = poll_interval
     if on_progress is not None:

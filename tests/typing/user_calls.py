@@ -104,3 +104,84 @@ def sync_surface() -> None:
         assert_type(client.whoami().user_id, str)
         assert_type(client.health(), Health)
         client.agents.delete(agent.agent_id)
+
+
+async def async_pipelines_and_agent_runs() -> None:
+    from typing import Any
+
+    from moderately import (
+        AgentExecutionMemoryState,
+        AgentLiveTail,
+        AsyncAgentConfigurationVersion,
+        AsyncAgentExecution,
+        AsyncPipeline,
+        AsyncPipelineConfigurationVersion,
+        AsyncPipelineExecution,
+        PipelineConfigurationValidation,
+    )
+
+    async with AsyncModeratelyAI(api_key="k", team_id="t", base_url="http://127.0.0.1:1") as client:
+        pipeline = await client.pipelines.create(name="Docs", description="Reads documents")
+        assert_type(pipeline, AsyncPipeline)
+        assert_type(client.pipelines.list(name_like="Do"), AsyncPageRequest[AsyncPipeline])
+        config = {"id": "c", "name": "Docs", "blocks": {}}
+        version = await pipeline.create_configuration_version(config, status="current")
+        assert_type(version, AsyncPipelineConfigurationVersion)
+        clone = await client.pipeline_configuration_versions.clone("v")
+        assert_type(clone, AsyncPipelineConfigurationVersion)
+        check = await client.pipeline_configuration_versions.validate(config)
+        assert_type(check, PipelineConfigurationValidation)
+        assert_type(
+            await client.pipeline_configuration_versions.get_schema(), dict[str, Any] | None
+        )
+        execution = await pipeline.run({"text": "hi"}, timeout=60, on_progress=print)
+        assert_type(execution, AsyncPipelineExecution)
+        assert_type(execution.succeeded, bool)
+        assert_type(await pipeline.start({"text": "hi"}), AsyncPipelineExecution)
+        assert_type(await execution.wait(timeout=5), AsyncPipelineExecution)
+        assert_type(await execution.output(), Any)
+        assert_type(
+            await client.pipeline_executions.cancel("e", reason="stop"), AsyncPipelineExecution
+        )
+        assert_type(
+            client.pipeline_executions.list(statuses=["running", "pending"]),
+            AsyncPageRequest[AsyncPipelineExecution],
+        )
+        versions = await client.agent_configuration_versions.list(agent_ids="a")
+        assert_type(versions, list[AsyncAgentConfigurationVersion])
+        run = await client.agent_executions.create(
+            agent_configuration_version_id="v", agent_input={"q": "?"}, agent_input_summary="q"
+        )
+        assert_type(run, AsyncAgentExecution)
+        async for state in run.live_tail():
+            assert_type(state, AgentExecutionMemoryState)
+        assert_type(await run.get_live_tail(), AgentLiveTail)
+        assert_type(await run.get_memory_state(1), AgentExecutionMemoryState)
+        page = await client.agent_executions.list_memory_states("e", page_size=5)
+        assert_type(page, AsyncPage[AgentExecutionMemoryState])
+
+
+def sync_pipelines_and_agent_runs() -> None:
+    from typing import Any
+
+    from moderately import (
+        AgentExecution,
+        AgentExecutionMemoryState,
+        Pipeline,
+        PipelineConfigurationVersion,
+        PipelineExecution,
+    )
+
+    with ModeratelyAI() as client:
+        pipeline = client.pipelines.retrieve("p")
+        assert_type(pipeline, Pipeline)
+        assert_type(pipeline.configuration_versions(), Page[PipelineConfigurationVersion])
+        execution = pipeline.run({"text": "hi"}, configuration_version_id="v")
+        assert_type(execution, PipelineExecution)
+        assert_type(client.pipeline_executions.get_output(execution.id), Any)
+        assert_type(execution.progress, float | None)
+        run = client.agent_executions.retrieve("e")
+        assert_type(run, AgentExecution)
+        for state in client.agent_executions.live_tail("e"):
+            assert_type(state, AgentExecutionMemoryState)
+        assert_type(run.wait(timeout=5), AgentExecution)
