@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import time
+import urllib.request
 from typing import Any
 
 import aiohttp
@@ -497,3 +499,33 @@ async def test_execution_create_replays_with_idempotency_key(
     assert again == first
     page = await call(http, "GET", "/pipeline-executions", status=200)
     assert page["pagination"]["totalItems"] == 1
+
+
+def test_processor_registered_from_another_thread(moderately_emulator: Emulator) -> None:
+    emu = moderately_emulator
+
+    def send(method: str, path: str, body: Any = None) -> Any:
+        request = urllib.request.Request(
+            emu.base_url + path,
+            data=None if body is None else json.dumps(body).encode(),
+            method=method,
+            headers={"Authorization": f"Bearer {emu.api_key}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    p = send("POST", "/pipelines", {"teamId": emu.team_id, "name": "threaded"})
+    emu.register_pipeline_processor(lambda data: {"upper": data["s"].upper()}, p["pipelineId"])
+    c = send("POST", CV, {"pipelineId": p["pipelineId"], "configuration": CONFIG})
+    body = {
+        "pipelineConfigurationVersionId": c["pipelineConfigurationVersionId"],
+        "pipelineInput": {"s": "abc"},
+        "pipelineInputSummary": "s",
+    }
+    ex = send("POST", "/pipeline-executions", body)
+    for _ in range(200):
+        got = send("GET", f"/pipeline-executions/{ex['pipelineExecutionId']}")
+        if got["status"] == "completed":
+            break
+        time.sleep(0.01)
+    assert got["pipelineOutput"] == {"upper": "ABC"}
