@@ -13,6 +13,16 @@ from ._async.resources.agents import AsyncAgent, AsyncAgents
 from ._async.resources.api_tokens import AsyncApiToken, AsyncApiTokens
 from ._async.resources.audit_logs import AsyncAuditLog, AsyncAuditLogs
 from ._async.resources.authentication import AsyncAuthentication
+from ._async.resources.dataset_data_versions import (
+    AsyncDatasetDataVersion,
+    AsyncDatasetDataVersions,
+)
+from ._async.resources.dataset_schema_versions import (
+    AsyncDatasetSchemaVersion,
+    AsyncDatasetSchemaVersions,
+)
+from ._async.resources.datasets import AsyncDataset, AsyncDatasets
+from ._async.resources.files import AsyncFile, AsyncFiles
 from ._async.resources.pipeline_configuration_versions import (
     AsyncPipelineConfigurationVersion,
     AsyncPipelineConfigurationVersions,
@@ -22,10 +32,12 @@ from ._async.resources.pipeline_executions import (
     AsyncPipelineExecutions,
 )
 from ._async.resources.pipelines import AsyncPipeline, AsyncPipelines
+from ._async.resources.schema_builder import AsyncSchemaBuilder
 from ._async.resources.team_users import AsyncTeamUser, AsyncTeamUsers
 from ._async.resources.teams import AsyncTeam, AsyncTeams
 from ._async.resources.users import AsyncUser, AsyncUsers
 from ._config import Secret
+from ._dataset_models import ParsingOptions, SchemaColumn
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -44,6 +56,7 @@ from ._errors import (
     RateLimitError,
     ResponseTooLargeError,
     UnprocessableEntityError,
+    UploadError,
     WaitTimeoutError,
 )
 from ._hooks import HookContext, HookRegistry, Operation, Outcome, Replace
@@ -76,15 +89,24 @@ from ._sync.resources.agents import Agent, Agents
 from ._sync.resources.api_tokens import ApiToken, ApiTokens
 from ._sync.resources.audit_logs import AuditLog, AuditLogs
 from ._sync.resources.authentication import Authentication
+from ._sync.resources.dataset_data_versions import DatasetDataVersion, DatasetDataVersions
+from ._sync.resources.dataset_schema_versions import (
+    DatasetSchemaVersion,
+    DatasetSchemaVersions,
+)
+from ._sync.resources.datasets import Dataset, Datasets
+from ._sync.resources.files import File, Files
 from ._sync.resources.pipeline_configuration_versions import (
     PipelineConfigurationVersion,
     PipelineConfigurationVersions,
 )
 from ._sync.resources.pipeline_executions import PipelineExecution, PipelineExecutions
 from ._sync.resources.pipelines import Pipeline, Pipelines
+from ._sync.resources.schema_builder import SchemaBuilder
 from ._sync.resources.team_users import TeamUser, TeamUsers
 from ._sync.resources.teams import Team, Teams
 from ._sync.resources.users import User, Users
+from ._transfer import TransferError
 from ._types import Health, WhoAmI
 from ._version import __version__
 
@@ -120,6 +142,14 @@ __all__ = [
     "AsyncAuditLog",
     "AsyncAuditLogs",
     "AsyncAuthentication",
+    "AsyncDataset",
+    "AsyncDatasetDataVersion",
+    "AsyncDatasetDataVersions",
+    "AsyncDatasetSchemaVersion",
+    "AsyncDatasetSchemaVersions",
+    "AsyncDatasets",
+    "AsyncFile",
+    "AsyncFiles",
     "AsyncModeratelyAI",
     "AsyncPage",
     "AsyncPageRequest",
@@ -129,6 +159,7 @@ __all__ = [
     "AsyncPipelineExecution",
     "AsyncPipelineExecutions",
     "AsyncPipelines",
+    "AsyncSchemaBuilder",
     "AsyncTeam",
     "AsyncTeamUser",
     "AsyncTeamUsers",
@@ -146,6 +177,14 @@ __all__ = [
     "ClientOptions",
     "ConfigurationError",
     "ConflictError",
+    "Dataset",
+    "DatasetDataVersion",
+    "DatasetDataVersions",
+    "DatasetSchemaVersion",
+    "DatasetSchemaVersions",
+    "Datasets",
+    "File",
+    "Files",
     "Health",
     "HookContext",
     "HookRegistry",
@@ -157,6 +196,7 @@ __all__ = [
     "Operation",
     "Outcome",
     "Page",
+    "ParsingOptions",
     "PermissionDeniedError",
     "Pipeline",
     "PipelineConfigurationProblem",
@@ -171,12 +211,16 @@ __all__ = [
     "RequestOptions",
     "ResponseTooLargeError",
     "RetryPolicy",
+    "SchemaBuilder",
+    "SchemaColumn",
     "Secret",
     "Team",
     "TeamUser",
     "TeamUsers",
     "Teams",
+    "TransferError",
     "UnprocessableEntityError",
+    "UploadError",
     "User",
     "Users",
     "WaitTimeoutError",

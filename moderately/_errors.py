@@ -26,6 +26,7 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "UnprocessableEntityError",
+    "UploadError",
     "WaitTimeoutError",
 ]
 
@@ -142,6 +143,17 @@ class NotFoundError(APIStatusError):
 
 class ConflictError(APIStatusError):
     """409: the request conflicts with the resource's current state."""
+
+
+class UploadError(ConflictError):
+    """409 on completing an upload: the stored bytes differ from those declared, or it was done."""
+
+    file_id: str | None
+    """The id of the file (or data version) whose upload was refused."""
+
+    def __init__(self, message: str, *, file_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.file_id = file_id
 
 
 class UnprocessableEntityError(APIStatusError):

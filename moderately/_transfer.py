@@ -82,7 +82,8 @@ class UploadSource:
 def guess_mime_type(name: str, head: bytes = b"") -> str:
     """MIME type from the file name, else from the first bytes, else octet-stream."""
     guessed, _ = mimetypes.guess_type(name, strict=False)
-    if guessed:
+    # "octet-stream" (say, for the default name upload.bin) says nothing: look at the bytes.
+    if guessed and guessed != "application/octet-stream":
         return guessed
     lowered = name.lower()
     if lowered.endswith(".csv"):
@@ -237,3 +238,15 @@ def verify(
         raise TransferError(f"{what}: received {size} bytes, expected {expected_size}")
     if expected_sha256 and sha256.lower() != expected_sha256.lower():
         raise TransferError(f"{what}: SHA-256 {sha256} does not match expected {expected_sha256}")
+
+
+def download_target(path: str | os.PathLike[str], name: str) -> Path:
+    """Where a download to ``path`` goes: ``path`` itself, or ``name`` inside it if a folder.
+
+    Only the last part of ``name`` (which comes from the platform) is used, so it can never
+    place the file outside the folder.
+    """
+    target = Path(path)
+    if target.is_dir():
+        return target / (Path(name.replace("\\", "/")).name or "download")
+    return target

@@ -1,0 +1,321 @@
+"""Dataset data versions: a dataset's uploaded files (CSV or Excel), numbered per dataset."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, ClassVar, Self, get_args, overload
+
+from pydantic import Field
+
+from ..._dataset_models import (
+    DataFileType,
+    VersionOrder,
+    VersionStatus,
+    check_choice,
+    check_version_no,
+)
+from ..._errors import InvalidArgumentError
+from ..._hooks import HookContext, Operation, Outcome, Replace
+from ..._models import Model, RequestModel
+from ..._params import Direction, Ids, join_ids, list_query
+from ..._parsing import parse_as
+from ..._request import build_path, require_id
+from ..._transfer import Progress, UploadInput, UploadSource, download_target, prepare_upload
+from ..._twins import async_run_blocking
+from .._hooked import run_hooked
+from .._namespace import AsyncNamespace
+from .._pagination import AsyncPageRequest
+from .._resource import AsyncGettable, AsyncSearchable
+from .files import DownloadUrl
+
+if TYPE_CHECKING:
+    from .._client import AsyncModeratelyAI
+
+PathArg = str | os.PathLike[str]
+"""A local path, as a string or a path object."""
+
+_XLSX_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
+        "application/zip",
+    }
+)
+
+
+class DataVersionCreate(RequestModel):
+    """Body of ``POST /dataset-data-versions``."""
+
+    what: ClassVar[str] = "dataset_data_versions.upload"
+    dataset_id: str = Field(min_length=1)
+    file_type: DataFileType
+    file_name: str = Field(min_length=1, max_length=255)
+    status: VersionStatus = "draft"
+
+
+class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable):
+    """One uploaded file of a dataset; read-only (the platform has no route to change it)."""
+
+    _path: ClassVar[str] = "/dataset-data-versions"
+    _id_field: ClassVar[str] = "dataset_data_version_id"
+
+    dataset_data_version_id: str = Field(frozen=True)
+    dataset_id: str = Field(frozen=True)
+    version_no: int = Field(frozen=True)
+    source_file_uri: str = Field(frozen=True)
+    file_type: DataFileType = Field(frozen=True)
+    status: VersionStatus = Field(frozen=True)
+    created_at: datetime | None = Field(default=None, frozen=True)
+    updated_at: datetime | None = Field(default=None, frozen=True)
+
+    @property
+    def row_count(self) -> int | None:
+        """Data rows counted by the platform, or None: its published contract has no count."""
+        value = (self.model_extra or {}).get("rowCount")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def is_current(self) -> bool:
+        """True for the version the dataset currently holds."""
+        return self.status == "current"
+
+    @property
+    def file_name(self) -> str:
+        """The uploaded file's name (the last part of ``source_file_uri``)."""
+        name = PurePosixPath(self.source_file_uri).name
+        return name or f"{self.dataset_id}-v{self.version_no}.{self.file_type}"
+
+    @overload
+    async def download(self, path: None = None, *, progress: Progress | None = None) -> bytes: ...
+
+    @overload
+    async def download(self, path: PathArg, *, progress: Progress | None = None) -> Path: ...
+
+    async def download(
+        self, path: PathArg | None = None, *, progress: Progress | None = None
+    ) -> bytes | Path:
+        """The version's bytes, or (with ``path``, file or folder) the path written atomically."""
+        target = None if path is None else download_target(path, self.file_name)
+        client = self.client
+        route = build_path("/dataset-data-versions/{}/download", self.dataset_data_version_id)
+        link = parse_as(DownloadUrl, await client._request("GET", route))
+        # The platform declares no size or hash for data versions, so only the transfer
+        # itself (length, atomic rename) can be checked here.
+        return await client._transport.download(
+            client._config, link.download_url, path=target, progress=progress
+        )
+
+    @classmethod
+    async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
+        """Runs before an upload starts; may edit ``ctx.params`` or return ``Replace(v)``."""
+        return None
+
+    @classmethod
+    async def after_create(
+        cls, ctx: HookContext[Self], outcome: Outcome[Self]
+    ) -> Replace[Self] | None:
+        """Runs after an upload (or its failure); return ``Replace(version)`` to change it."""
+        return None
+
+    @classmethod
+    async def upload(
+        cls,
+        client: AsyncModeratelyAI,
+        dataset_id: str,
+        file: UploadInput,
+        *,
+        file_type: DataFileType | None = None,
+        file_name: str | None = None,
+        status: VersionStatus | None = None,
+        progress: Progress | None = None,
+    ) -> Self:
+        """Upload ``file`` as a new data version of ``dataset_id`` (operation ``create``)."""
+        params: dict[str, Any] = {
+            "dataset_id": dataset_id,
+            "file": file,
+            "file_type": file_type,
+            "file_name": file_name,
+            "status": status,
+        }
+        _check_upload_args(params)
+        ctx = HookContext(Operation.CREATE, cls, params, client=client)
+        return await run_hooked(
+            ctx, cls.before_create, cls.after_create, functools.partial(cls._upload, progress)
+        )
+
+    @classmethod
+    async def _upload(cls, progress: Progress | None, ctx: HookContext[Self]) -> Self:
+        params = ctx.params
+        _check_upload_args(params)
+        label = _default_name(params["file"], params["file_name"], params["file_type"])
+        source = await async_run_blocking(
+            functools.partial(prepare_upload, params["file"], name=label)
+        )
+        try:
+            return await cls._send(ctx.client, source, params, progress)
+        finally:
+            source.cleanup()
+
+    @classmethod
+    async def _send(
+        cls,
+        client: AsyncModeratelyAI,
+        source: UploadSource,
+        params: Mapping[str, Any],
+        progress: Progress | None,
+    ) -> Self:
+        file_type = params["file_type"] or _detect_type(source)
+        name = source.name
+        if params["file_name"] is None and _unnamed(params["file"]):
+            # A stream without a name: give the platform one whose extension fits the type.
+            name = f"data.{file_type}"
+        fields = {"dataset_id": params["dataset_id"], "file_type": file_type, "file_name": name}
+        if params["status"] is not None:
+            fields["status"] = params["status"]
+        body = DataVersionCreate.check(**fields).wire()
+        ticket = parse_as(_DataUploadTicket, await client._request("POST", cls._path, json=body))
+        await client._transport.upload(client._config, ticket.upload_url, source, progress=progress)
+        version_id = ticket.data_version.dataset_data_version_id
+        route = build_path("/dataset-data-versions/{}/complete", version_id)
+        return cls._parse(client, await client._request("POST", route, json={}))
+
+
+class _DataUploadTicket(Model):
+    """Answer of ``POST /dataset-data-versions``."""
+
+    data_version: AsyncDatasetDataVersion
+    upload_url: str
+    upload_expiry: datetime | None = None
+
+
+def _check_upload_args(params: Mapping[str, Any]) -> None:
+    require_id(params.get("dataset_id"), "dataset_id")
+    check_choice("file_type", params.get("file_type"), get_args(DataFileType))
+    check_choice("status", params.get("status"), get_args(VersionStatus))
+    name = params.get("file_name")
+    if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 255):
+        raise InvalidArgumentError(f"file_name must be 1 to 255 characters; got {name!r}")
+
+
+def _default_name(file: object, file_name: str | None, file_type: str | None) -> str | None:
+    if file_name is not None or not isinstance(file, bytes | bytearray | memoryview):
+        return file_name
+    # Raw bytes carry no name; the platform needs one, and its extension should match.
+    kind = file_type or ("xlsx" if bytes(file[:4]) == b"PK\x03\x04" else "csv")
+    return f"data.{kind}"
+
+
+def _unnamed(file: object) -> bool:
+    if isinstance(file, str | os.PathLike | bytes | bytearray | memoryview):
+        return False
+    return not isinstance(getattr(file, "name", None), str)
+
+
+def _detect_type(source: UploadSource) -> DataFileType:
+    suffix = PurePosixPath(source.name).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if source.mime_type in _XLSX_TYPES:
+        return "xlsx"
+    if source.mime_type.startswith("text/"):
+        return "csv"
+    raise InvalidArgumentError(
+        f"Cannot tell whether {source.name!r} is CSV or Excel; pass file_type='csv' or 'xlsx'"
+    )
+
+
+class AsyncDatasetDataVersions(AsyncNamespace):
+    """``client.dataset_data_versions``: the uploaded data of datasets."""
+
+    __slots__ = ()
+
+    def list(
+        self,
+        *,
+        dataset_ids: Ids | None = None,
+        dataset_data_version_ids: Ids | None = None,
+        status: VersionStatus | None = None,
+        version_no: int | None = None,
+        file_type: DataFileType | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+        order_by: VersionOrder | None = None,
+        order_direction: Direction | None = None,
+    ) -> AsyncPageRequest[AsyncDatasetDataVersion]:
+        """Data versions, filtered: one page when awaited, every item when iterated."""
+        check_choice("status", status, get_args(VersionStatus))
+        check_choice("file_type", file_type, get_args(DataFileType))
+        check_version_no(version_no)
+        query = list_query(
+            page=page,
+            page_size=page_size,
+            order_by=order_by,
+            order_by_allowed=get_args(VersionOrder),
+            order_direction=order_direction,
+            filters={
+                "dataset_data_version_ids": join_ids(
+                    dataset_data_version_ids, "dataset_data_version_ids"
+                ),
+                "dataset_ids": join_ids(dataset_ids, "dataset_ids"),
+                "status": status,
+                "version_no": version_no,
+                "file_type": file_type,
+            },
+        )
+        return AsyncDatasetDataVersion.search(self._client, query, page=page)
+
+    async def retrieve(self, dataset_data_version_id: str) -> AsyncDatasetDataVersion:
+        """The data version with id ``dataset_data_version_id``."""
+        return await AsyncDatasetDataVersion.get(self._client, dataset_data_version_id)
+
+    async def upload(
+        self,
+        dataset_id: str,
+        file: UploadInput,
+        *,
+        file_type: DataFileType | None = None,
+        file_name: str | None = None,
+        status: VersionStatus | None = None,
+        progress: Progress | None = None,
+    ) -> AsyncDatasetDataVersion:
+        """Upload a path, bytes or binary file object as dataset ``dataset_id``'s new data.
+
+        ``file_type`` is taken from the name's extension (or the first bytes) when not given.
+        Completing the upload makes the version current and starts the dataset's processing.
+        """
+        return await AsyncDatasetDataVersion.upload(
+            self._client,
+            dataset_id,
+            file,
+            file_type=file_type,
+            file_name=file_name,
+            status=status,
+            progress=progress,
+        )
+
+    @overload
+    async def download(
+        self, dataset_data_version_id: str, *, path: None = None, progress: Progress | None = None
+    ) -> bytes: ...
+
+    @overload
+    async def download(
+        self, dataset_data_version_id: str, *, path: PathArg, progress: Progress | None = None
+    ) -> Path: ...
+
+    async def download(
+        self,
+        dataset_data_version_id: str,
+        *,
+        path: PathArg | None = None,
+        progress: Progress | None = None,
+    ) -> bytes | Path:
+        """The bytes of a data version, or (with ``path``) the path written atomically."""
+        version = await self.retrieve(dataset_data_version_id)
+        return await version.download(path, progress=progress)
