@@ -299,3 +299,23 @@ def test_sync_run_hooks(platform: FakePlatform, client_kwargs: dict[str, Any]) -
     # The skipped run runs no after-hooks; the real one does, once, with the final state.
     assert finals == ["completed"]
     assert len(platform.seen(method="POST")) == 1
+
+
+@pytest.mark.anyio
+@pytest.mark.xfail(
+    strict=True,
+    reason="design gap: a poll request is bounded by the client's timeout, not by the time "
+    "left before run()'s deadline, so a slow poll overshoots run(timeout=...)",
+)
+async def test_a_slow_poll_does_not_overshoot_the_deadline(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    job_id = platform.add_job("Slow", NEVER_DONE)
+    async with AsyncModeratelyAI(**client_kwargs) as client:
+        job = await AsyncJob.get(client, job_id)
+        platform.delay_next(1, 1.5, path=f"/jobs/{job_id}/executions/")
+        started = time.monotonic()
+        with pytest.raises(WaitTimeoutError):
+            await job.run(timeout=0.2, poll_interval=0.05)
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.2 + 0.05 + 0.5
