@@ -68,7 +68,6 @@ from ._identity import (
     AuditLogMetadata,
     AuthSession,
 )
-from ._request import RequestOptions
 from ._retry import RetryPolicy
 from ._run_types import (
     AgentExecutionMemoryState,
@@ -208,7 +207,6 @@ __all__ = [
     "Pipelines",
     "RateLimitError",
     "Replace",
-    "RequestOptions",
     "ResponseTooLargeError",
     "RetryPolicy",
     "SchemaBuilder",

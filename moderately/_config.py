@@ -114,13 +114,18 @@ class ClientConfig:
         max_retries: int | None,
         retry_unknown_outcome: bool | None,
         default_headers: dict[str, str] | None,
+        retry_policy: RetryPolicy | None = None,
         max_response_size: int | None = None,
     ) -> ClientConfig:
         """Resolve settings: explicit argument, then environment, then default."""
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         team = team_id if team_id is not None else os.environ.get(ENV_TEAM_ID) or None
         url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-        retry = RetryPolicy()
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise ConfigurationError(
+                f"retry_policy must be a moderately.RetryPolicy; got {type(retry_policy).__name__}"
+            )
+        retry = retry_policy or RetryPolicy()
         if max_retries is not None:
             retry = replace(retry, max_retries=_check_retries(max_retries))
         if retry_unknown_outcome is not None:
@@ -148,6 +153,12 @@ class ClientConfig:
             new = replace(new, timeout=_check_timeout(timeout))
         if (retries := changes.pop("max_retries", _UNSET)) is not _UNSET:
             new = replace(new, retry=replace(new.retry, max_retries=_check_retries(retries)))
+        if (policy := changes.pop("retry_policy", _UNSET)) is not _UNSET:
+            if not isinstance(policy, RetryPolicy):
+                raise ConfigurationError(
+                    f"retry_policy must be a moderately.RetryPolicy; got {type(policy).__name__}"
+                )
+            new = replace(new, retry=policy)
         if (unknown := changes.pop("retry_unknown_outcome", _UNSET)) is not _UNSET:
             new = replace(new, retry=replace(new.retry, retry_unknown_outcome=bool(unknown)))
         if (headers := changes.pop("default_headers", _UNSET)) is not _UNSET:

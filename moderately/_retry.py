@@ -30,7 +30,7 @@ from email.utils import parsedate_to_datetime
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from ._errors import APIConnectionError, APIStatusError
+from ._errors import APIConnectionError, APIStatusError, ConfigurationError
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 NOT_ACTED_ON = frozenset({408, 429, 503})
@@ -45,6 +45,21 @@ class RetryPolicy:
     max_backoff: float = 8.0
     max_retry_after: float = 60.0
     retry_unknown_outcome: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise ConfigurationError(f"max_retries must be an int; got {self.max_retries!r}")
+        if self.max_retries < 0:
+            raise ConfigurationError(f"max_retries must be >= 0; got {self.max_retries}")
+        for name in ("initial_backoff", "max_backoff", "max_retry_after"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise ConfigurationError(f"{name} must be a finite number >= 0; got {value!r}")
 
     def should_retry(self, method: str, error: BaseException) -> bool:
         """Whether a failed attempt of ``method`` that raised ``error`` is worth another try."""

@@ -104,7 +104,6 @@ EXPECTED = {
     "Pipelines",
     "RateLimitError",
     "Replace",
-    "RequestOptions",
     "ResponseTooLargeError",
     "RetryPolicy",
     "SchemaBuilder",

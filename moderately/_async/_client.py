@@ -14,6 +14,7 @@ from .._http import AsyncTransport
 from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
+from .._retry import RetryPolicy
 from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     max_retries: int
     retry_unknown_outcome: bool
+    retry_policy: RetryPolicy
     default_headers: dict[str, str]
 
 
@@ -69,6 +71,7 @@ class AsyncModeratelyAI:
         retry_unknown_outcome: bool | None = None,
         default_headers: dict[str, str] | None = None,
         max_response_size: int | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self._config = ClientConfig.resolve(
             api_key=api_key,
@@ -79,6 +82,7 @@ class AsyncModeratelyAI:
             retry_unknown_outcome=retry_unknown_outcome,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            retry_policy=retry_policy,
         )
         self._transport = AsyncTransport()
         self._owns_transport = True
@@ -105,6 +109,11 @@ class AsyncModeratelyAI:
     def team_id(self) -> str | None:
         """The team that team-scoped calls act on."""
         return self._config.team_id
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy (what is retried, backoff, caps); see ``moderately.RetryPolicy``."""
+        return self._config.retry
 
     @property
     def max_retries(self) -> int:

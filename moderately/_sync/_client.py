@@ -15,6 +15,7 @@ from .._hooks import AfterHook, BeforeHook, HookRegistry
 from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
+from .._retry import RetryPolicy
 from .._sync_transport import SyncTransport
 from .._types import Health, WhoAmI
 
@@ -46,6 +47,7 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     max_retries: int
     retry_unknown_outcome: bool
+    retry_policy: RetryPolicy
     default_headers: dict[str, str]
 
 
@@ -71,6 +73,7 @@ class ModeratelyAI:
         retry_unknown_outcome: bool | None = None,
         default_headers: dict[str, str] | None = None,
         max_response_size: int | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self._config = ClientConfig.resolve(
             api_key=api_key,
@@ -81,6 +84,7 @@ class ModeratelyAI:
             retry_unknown_outcome=retry_unknown_outcome,
             default_headers=default_headers,
             max_response_size=max_response_size,
+            retry_policy=retry_policy,
         )
         self._transport = SyncTransport()
         self._owns_transport = True
@@ -107,6 +111,11 @@ class ModeratelyAI:
     def team_id(self) -> str | None:
         """The team that team-scoped calls act on."""
         return self._config.team_id
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy (what is retried, backoff, caps); see ``moderately.RetryPolicy``."""
+        return self._config.retry
 
     @property
     def max_retries(self) -> int:
