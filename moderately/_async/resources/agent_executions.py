@@ -27,7 +27,7 @@ from ..._run_types import (
 from ..._twins import async_sleep, monotonic
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPage, AsyncPageRequest, paginate
-from .._polling import wait_until_terminal
+from .._polling import WaitSettings, wait_until_terminal
 from .._resource import AsyncCreatable, AsyncGettable, AsyncSearchable
 
 if TYPE_CHECKING:
@@ -359,6 +359,8 @@ class AsyncAgentExecutions(AsyncNamespace):
         on_progress: Callable[[AsyncAgentExecution], object] | None = None,
     ) -> AsyncAgentExecution:
         """Retrieve an execution and poll it until it ends (see ``AsyncAgentExecution.wait``)."""
+        # Checked first: a bad interval must not cost a request.
+        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(agent_execution_id)
         return await execution.wait(
             timeout=timeout,

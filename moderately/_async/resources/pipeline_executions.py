@@ -18,7 +18,7 @@ from ..._request import require_id
 from ..._run_types import EXECUTION_STATUSES, TERMINAL_STATUSES, ExecutionStatus, join_choices
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
-from .._polling import wait_until_terminal
+from .._polling import WaitSettings, wait_until_terminal
 from .._resource import AsyncCreatable, AsyncGettable, AsyncSavable, AsyncSearchable
 
 if TYPE_CHECKING:
@@ -345,6 +345,8 @@ class AsyncPipelineExecutions(AsyncNamespace):
         on_progress: Callable[[AsyncPipelineExecution], object] | None = None,
     ) -> AsyncPipelineExecution:
         """Retrieve an execution and poll it until it ends (see ``AsyncPipelineExecution.wait``)."""
+        # Checked first: a bad interval must not cost a request.
+        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(pipeline_execution_id)
         return await execution.wait(
             timeout=timeout,

@@ -30,7 +30,7 @@ from ..._run_types import (
 from ..._twins import monotonic, sleep
 from .._namespace import Namespace
 from .._pagination import Page, paginate
-from .._polling import wait_until_terminal
+from .._polling import WaitSettings, wait_until_terminal
 from .._resource import Creatable, Gettable, Searchable
 
 if TYPE_CHECKING:
@@ -360,6 +360,8 @@ class AgentExecutions(Namespace):
         on_progress: Callable[[AgentExecution], object] | None = None,
     ) -> AgentExecution:
         """Retrieve an execution and poll it until it ends (see ``AgentExecution.wait``)."""
+        # Checked first: a bad interval must not cost a request.
+        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(agent_execution_id)
         return execution.wait(
             timeout=timeout,

@@ -21,7 +21,7 @@ from ..._request import require_id
 from ..._run_types import EXECUTION_STATUSES, TERMINAL_STATUSES, ExecutionStatus, join_choices
 from .._namespace import Namespace
 from .._pagination import Page
-from .._polling import wait_until_terminal
+from .._polling import WaitSettings, wait_until_terminal
 from .._resource import Creatable, Gettable, Savable, Searchable
 
 if TYPE_CHECKING:
@@ -342,6 +342,8 @@ class PipelineExecutions(Namespace):
         on_progress: Callable[[PipelineExecution], object] | None = None,
     ) -> PipelineExecution:
         """Retrieve an execution and poll it until it ends (see ``PipelineExecution.wait``)."""
+        # Checked first: a bad interval must not cost a request.
+        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(pipeline_execution_id)
         return execution.wait(
             timeout=timeout,
