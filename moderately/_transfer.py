@@ -73,7 +73,11 @@ class UploadSource:
                 yield handle
 
     def cleanup(self) -> None:
-        """Delete the spool file made for an unseekable source, if any."""
+        """Put a caller's file object back where it was; delete a spool file made, if any."""
+        if self.stream is not None:
+            # The object stays the caller's: leave it at the position it was handed over at.
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.seek(self.offset)
         if self._spooled and self.path is not None:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()

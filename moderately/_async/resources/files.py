@@ -142,7 +142,7 @@ class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncDeletable):
             "team_id": team_id,
             "name": name,
             "mime_type": mime_type,
-            "metadata": None if metadata is None else dict(metadata),
+            "metadata": dict(metadata) if isinstance(metadata, Mapping) else metadata,
         }
         _check_upload_args(params)
         ctx = HookContext(Operation.CREATE, cls, params, client=client)
