@@ -410,3 +410,18 @@ async def test_bad_arguments_send_nothing(
         with pytest.raises(InvalidArgumentError):
             sync_call()
     assert emu.stats.count() == before
+
+
+def test_sync_execution_reads_by_id(
+    moderately_emulator: Emulator, moderately_client: ModeratelyAI
+) -> None:
+    steps(moderately_emulator, count=2, step_seconds=0.01)
+    client = moderately_client
+    version = sync_current_version(client)
+    created = client.agent_executions.create(
+        agent_configuration_version_id=version.id, agent_input={}, agent_input_summary="q"
+    )
+    assert client.agent_executions.retrieve(created.id).id == created.id
+    done = client.agent_executions.wait(created.id, poll_interval=0.01)
+    assert done.succeeded
+    assert client.agent_executions.get_memory_state(created.id, 2).version == 2

@@ -475,3 +475,35 @@ def test_sync_bad_arguments_send_nothing(
     with pytest.raises(InvalidArgumentError):
         pipeline.create_configuration_version({"id": 1, "name": "n", "blocks": {}})
     assert moderately_emulator.stats.count() == before
+
+
+def test_sync_pipeline_helpers(moderately_client: ModeratelyAI) -> None:
+    client = moderately_client
+    pipeline = client.pipelines.create(name="Docs")
+    other = client.pipelines.create(name="Other")
+    assert pipeline.current_configuration_version() is None
+    version = pipeline.create_configuration_version(config())
+    other.create_configuration_version(config())
+    current = pipeline.current_configuration_version()
+    assert current is not None
+    assert current.id == version.id
+    first = pipeline.run({"a": 1}, poll_interval=0.01)
+    other.run({"b": 2}, poll_interval=0.01)
+    assert [e.id for e in pipeline.executions()] == [first.id]
+    assert [e.id for e in pipeline.executions(statuses="failed")] == []
+    client.pipelines.delete(other.pipeline_id)
+    assert [p.name for p in client.pipelines.list()] == ["Docs"]
+
+
+@pytest.mark.anyio
+async def test_async_pipeline_executions_listing(
+    moderately_async_client: AsyncModeratelyAI,
+) -> None:
+    pipeline = await moderately_async_client.pipelines.create(name="Docs")
+    await pipeline.create_configuration_version(config())
+    runs = [await pipeline.run({"i": i}, poll_interval=0.01) for i in range(3)]
+    listed = [e.id async for e in pipeline.executions(page_size=2, order_by="created_at")]
+    assert listed == [r.id for r in runs]
+    fetched = await moderately_async_client.pipelines.retrieve(pipeline.pipeline_id)
+    assert fetched.total_runs == 3
+    assert fetched.last_run_at is not None
