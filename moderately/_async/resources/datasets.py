@@ -25,6 +25,7 @@ from ..._transfer import Progress, UploadInput
 from ..._twins import async_run_blocking
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
+from .._polling import wait_until_terminal
 from .._resource import (
     AsyncCreatable,
     AsyncDeletable,
@@ -103,6 +104,36 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
     def is_processing(self) -> bool:
         """True while the platform is queued to process, or processing, the current data."""
         return self.processing_status in ("needs-processing", "in_progress")
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when no processing is queued or running (there may be none at all)."""
+        return not self.is_processing
+
+    async def wait_until_processed(
+        self,
+        *,
+        timeout: float | None = 300.0,
+        poll_interval: float = 0.5,
+        max_poll_interval: float = 5.0,
+    ) -> Self:
+        """Poll until processing has finished (``completed`` or ``failed``); returns ``self``.
+
+        A dataset left ``needs-processing`` by a new current schema only moves once
+        ``process()`` is called. Raises WaitTimeoutError past ``timeout`` seconds.
+        """
+
+        async def poll(dataset: Self) -> Self:
+            await dataset._reload()
+            return dataset
+
+        return await wait_until_terminal(
+            poll,
+            self,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
 
     async def process(self) -> Self:
         """Ask the platform to process the dataset's current data again; reloads this object."""
@@ -217,8 +248,7 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
         schema = await AsyncDatasetSchemaVersions(self.client).create(
             self.dataset_id, columns, parsing_options=parsing_options, status=status
         )
-        if schema.is_current:
-            await self._reload()
+        await self._schema_created(schema)
         return schema
 
     async def create_schema_from_sample(
@@ -250,7 +280,11 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
 
     def schema_builder(self) -> AsyncSchemaBuilder:
         """A fluent schema builder: ``add_column``, ``with_parsing``, ``as_current``, ``create``."""
-        return AsyncSchemaBuilder(self.client, self.dataset_id)
+        return AsyncSchemaBuilder(self.client, self.dataset_id, self._schema_created)
+
+    async def _schema_created(self, schema: AsyncDatasetSchemaVersion) -> None:
+        if schema.is_current:
+            await self._reload()
 
     async def _reload(self) -> None:
         # Reads the platform's copy without losing unsaved edits: the fields the user changed

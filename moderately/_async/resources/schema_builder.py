@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Self
 
 from ..._dataset_models import (
@@ -27,11 +27,18 @@ class AsyncSchemaBuilder:
     ``dataset.schema_builder().add_column("id", "int", required=True).as_current().create()``
     """
 
-    __slots__ = ("_client", "_columns", "_dataset_id", "_parsing", "_status")
+    __slots__ = ("_client", "_columns", "_created", "_dataset_id", "_parsing", "_status")
 
-    def __init__(self, client: AsyncModeratelyAI, dataset_id: str) -> None:
+    def __init__(
+        self,
+        client: AsyncModeratelyAI,
+        dataset_id: str,
+        created: Callable[[AsyncDatasetSchemaVersion], Awaitable[None]] | None = None,
+    ) -> None:
         self._client = client
         self._dataset_id = dataset_id
+        # Told about the new version, so the dataset that made the builder can catch up.
+        self._created = created
         self._columns: list[dict[str, Any]] = []
         self._parsing: dict[str, Any] = {}
         self._status: VersionStatus | None = None
@@ -110,7 +117,10 @@ class AsyncSchemaBuilder:
         """Send the schema; returns the created version."""
         if not self._columns:
             raise InvalidArgumentError("A schema needs at least one column: call add_column()")
-        return await AsyncDatasetSchemaVersion.create(self._client, **self._fields())
+        schema = await AsyncDatasetSchemaVersion.create(self._client, **self._fields())
+        if self._created is not None:
+            await self._created(schema)
+        return schema
 
     def __repr__(self) -> str:
         names = ", ".join(column["name"] for column in self._columns)

@@ -27,6 +27,7 @@ from ..._transfer import Progress, UploadInput
 from ..._twins import run_blocking
 from .._namespace import Namespace
 from .._pagination import Page
+from .._polling import wait_until_terminal
 from .._resource import (
     Creatable,
     Deletable,
@@ -105,6 +106,36 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
     def is_processing(self) -> bool:
         """True while the platform is queued to process, or processing, the current data."""
         return self.processing_status in ("needs-processing", "in_progress")
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when no processing is queued or running (there may be none at all)."""
+        return not self.is_processing
+
+    def wait_until_processed(
+        self,
+        *,
+        timeout: float | None = 300.0,
+        poll_interval: float = 0.5,
+        max_poll_interval: float = 5.0,
+    ) -> Self:
+        """Poll until processing has finished (``completed`` or ``failed``); returns ``self``.
+
+        A dataset left ``needs-processing`` by a new current schema only moves once
+        ``process()`` is called. Raises WaitTimeoutError past ``timeout`` seconds.
+        """
+
+        def poll(dataset: Self) -> Self:
+            dataset._reload()
+            return dataset
+
+        return wait_until_terminal(
+            poll,
+            self,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
 
     def process(self) -> Self:
         """Ask the platform to process the dataset's current data again; reloads this object."""
@@ -217,8 +248,7 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
         schema = DatasetSchemaVersions(self.client).create(
             self.dataset_id, columns, parsing_options=parsing_options, status=status
         )
-        if schema.is_current:
-            self._reload()
+        self._schema_created(schema)
         return schema
 
     def create_schema_from_sample(
@@ -250,7 +280,11 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
 
     def schema_builder(self) -> SchemaBuilder:
         """A fluent schema builder: ``add_column``, ``with_parsing``, ``as_current``, ``create``."""
-        return SchemaBuilder(self.client, self.dataset_id)
+        return SchemaBuilder(self.client, self.dataset_id, self._schema_created)
+
+    def _schema_created(self, schema: DatasetSchemaVersion) -> None:
+        if schema.is_current:
+            self._reload()
 
     def _reload(self) -> None:
         # Reads the platform's copy without losing unsaved edits: the fields the user changed
