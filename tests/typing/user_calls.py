@@ -185,3 +185,89 @@ def sync_pipelines_and_agent_runs() -> None:
         for state in client.agent_executions.live_tail("e"):
             assert_type(state, AgentExecutionMemoryState)
         assert_type(run.wait(timeout=5), AgentExecution)
+
+
+async def async_files_and_datasets() -> None:
+    import io
+    from pathlib import Path
+
+    from moderately import (
+        AsyncDataset,
+        AsyncDatasetDataVersion,
+        AsyncDatasetSchemaVersion,
+        AsyncFile,
+        AsyncSchemaBuilder,
+        SchemaColumn,
+    )
+
+    async with AsyncModeratelyAI(api_key="k", team_id="t", base_url="http://127.0.0.1:1") as client:
+        file = await client.files.upload("data.csv", name="Dataset", metadata={"k": "v"})
+        assert_type(file, AsyncFile)
+        assert_type(await client.files.upload(io.BytesIO(b"hi"), progress=print), AsyncFile)
+        assert_type(file.is_ready and file.is_csv, bool)
+        assert_type(file.extension, str)
+        assert_type(await file.download(), bytes)
+        assert_type(await file.download("copy.csv"), Path)
+        assert_type(await client.files.download(file.file_id), bytes)
+        assert_type(await client.files.download(file.file_id, path="out"), Path)
+        assert_type(
+            client.files.list(mime_types="text/csv", upload_status="completed"),
+            AsyncPageRequest[AsyncFile],
+        )
+        assert_type(await client.files.upload_many([b"a", "b.txt"], concurrency=2), list[AsyncFile])
+        assert_type(await client.files.download_many({"f": "out/f"}), list[Path])
+        assert_type(await client.files.delete(file.file_id), None)
+
+        dataset = await client.datasets.create(name="Customer Data")
+        assert_type(dataset, AsyncDataset)
+        version = await dataset.upload_data("sales.csv", progress=print)
+        assert_type(version, AsyncDatasetDataVersion)
+        assert_type(version.row_count, int | None)
+        assert_type(await dataset.download_data(), bytes)
+        assert_type(await dataset.download_data(path="copy.csv"), Path)
+        assert_type(dataset.list_data_versions(), AsyncPageRequest[AsyncDatasetDataVersion])
+        schema = await dataset.create_schema([{"name": "user_id", "type": "int", "required": True}])
+        assert_type(schema, AsyncDatasetSchemaVersion)
+        assert_type(schema.columns, list[SchemaColumn])
+        assert_type(
+            await dataset.create_schema_from_sample("sample.csv"), AsyncDatasetSchemaVersion
+        )
+        builder = dataset.schema_builder().add_column("id", "int", required=True).as_current()
+        assert_type(builder, AsyncSchemaBuilder)
+        assert_type(await builder.create(), AsyncDatasetSchemaVersion)
+        assert_type(await dataset.get_current_schema(), AsyncDatasetSchemaVersion | None)
+        assert_type(dataset.record_count, int | None)
+        assert_type(await dataset.wait_until_processed(timeout=60), AsyncDataset)
+        assert_type(
+            await client.datasets.update(dataset.dataset_id, should_process=True), AsyncDataset
+        )
+        assert_type(
+            await client.dataset_schema_versions.update("s", status="current"),
+            AsyncDatasetSchemaVersion,
+        )
+
+
+def sync_files_and_datasets() -> None:
+    from pathlib import Path
+
+    from moderately import Dataset, DatasetDataVersion, DatasetSchemaVersion, File
+
+    with ModeratelyAI() as client:
+        file = client.files.upload(b"raw", name="a.txt")
+        assert_type(file, File)
+        assert_type(file.download(), bytes)
+        assert_type(client.files.list(), Page[File])
+        assert_type(client.files.upload_many([b"a", b"b"]), list[File])
+        assert_type(client.files.download_many({"f": "out"}), list[Path])
+        dataset = client.datasets.retrieve("d")
+        assert_type(dataset, Dataset)
+        assert_type(dataset.upload_data(b"a\n1\n", file_type="csv"), DatasetDataVersion)
+        assert_type(dataset.download_data("v", path="x.csv"), Path)
+        assert_type(dataset.is_processing, bool)
+        assert_type(
+            dataset.schema_builder().add_column("n", "float").create(), DatasetSchemaVersion
+        )
+        assert_type(client.dataset_data_versions.download("v"), bytes)
+        assert_type(
+            client.dataset_schema_versions.list(dataset_ids="d"), Page[DatasetSchemaVersion]
+        )
