@@ -17,6 +17,7 @@ from ._constants import (
     REQUEST_ID_HEADER,
     RETRY_COUNT_HEADER,
 )
+from ._deadline import current_deadline, seconds_left
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -101,8 +102,12 @@ class AsyncTransport(StorageTransfers):
         params: Query | None = None,
         body: bytes | None = None,
         options: RequestOptions | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Send a request with the client's retry policy and return the read response.
+
+        ``deadline`` (a ``time.monotonic()`` value; default: the one in scope, see
+        ``_deadline.py``) bounds every attempt and stops retries that would cross it.
 
         Raises the typed ``APIStatusError`` subclass for 4xx/5xx, ``APIConnectionError`` or
         ``APITimeoutError`` when no response arrived, after the policy's retries are spent.
@@ -124,9 +129,26 @@ class AsyncTransport(StorageTransfers):
             )
         query = encode_query(params)
         safe_url = redact_url(url_text)
+        if deadline is None:
+            deadline = current_deadline()
 
         async def attempt(number: int) -> Response:
             headers[RETRY_COUNT_HEADER] = _RETRY_COUNTS[number] if number < 10 else str(number)
+            attempt_timeout = timeout
+            if deadline is not None:
+                left = seconds_left(deadline) or 0.0
+                if left <= 0:
+                    raise APITimeoutError(
+                        f"{method} {safe_url}: the caller's deadline passed before this attempt",
+                        outcome_unknown=False,
+                        method=method,
+                        url=safe_url,
+                        idempotency_key=idempotency_key,
+                    )
+                if timeout.total is None or left < timeout.total:
+                    attempt_timeout = aiohttp.ClientTimeout(
+                        total=left, connect=min(DEFAULT_CONNECT_TIMEOUT, left)
+                    )
             return await self._attempt(
                 session,
                 config,
@@ -136,7 +158,7 @@ class AsyncTransport(StorageTransfers):
                 query,
                 body,
                 headers,
-                timeout,
+                attempt_timeout,
                 idempotency_key,
             )
 
@@ -152,7 +174,9 @@ class AsyncTransport(StorageTransfers):
             first_failure: APIError | None = exc
         # Tenacity takes over from here. The first failure is replayed as its attempt 1, so the
         # policy (what to retry, how long to wait) is applied by one controller from the start.
-        async for controlled in retrying(config.retry, method, max_retries=max_retries):
+        async for controlled in retrying(
+            config.retry, method, max_retries=max_retries, deadline=deadline
+        ):
             with controlled:
                 if first_failure is not None:
                     failure, first_failure = first_failure, None

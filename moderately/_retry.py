@@ -28,7 +28,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_any,
+)
+from tenacity.stop import stop_base
 
 from ._errors import APIConnectionError, APIStatusError, ConfigurationError
 
@@ -130,8 +137,30 @@ def _finite_non_negative(raw: str) -> float | None:
     return value
 
 
-def retrying(policy: RetryPolicy, method: str, *, max_retries: int | None = None) -> AsyncRetrying:
-    """A tenacity controller that applies ``policy`` to attempts of one ``method`` call."""
+class _StopAtDeadline(stop_base):
+    """Stop when the coming wait would end at or past the deadline (a monotonic time)."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        if self.deadline is None:
+            return False
+        return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
+
+
+def retrying(
+    policy: RetryPolicy,
+    method: str,
+    *,
+    max_retries: int | None = None,
+    deadline: float | None = None,
+) -> AsyncRetrying:
+    """A tenacity controller that applies ``policy`` to attempts of one ``method`` call.
+
+    With a ``deadline`` (a ``time.monotonic()`` value) it also stops before a wait that would
+    end past it: the caller's overall time limit is never overslept.
+    """
     import anyio
 
     retries = policy.max_retries if max_retries is None else max_retries
@@ -142,7 +171,7 @@ def retrying(policy: RetryPolicy, method: str, *, max_retries: int | None = None
         return policy.wait_for(state.attempt_number, error)
 
     return AsyncRetrying(
-        stop=stop_after_attempt(retries + 1),
+        stop=stop_any(stop_after_attempt(retries + 1), _StopAtDeadline(deadline)),
         wait=wait,
         retry=retry_if_exception(lambda error: policy.should_retry(method, error)),
         sleep=anyio.sleep,

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ._config import ClientConfig
+from ._deadline import current_deadline
 from ._http import AsyncTransport
 from ._request import Query, RequestOptions
 from ._response import Response
@@ -187,8 +188,12 @@ class SyncTransport:
     ) -> Response:
         """Send a request through the background loop and block until it is answered."""
         inner = self._current()
+        # Context variables do not cross to the loop thread: hand the deadline over explicitly.
+        deadline = current_deadline()
         return _loop_thread().run(
-            inner.request(config, method, path, params=params, body=body, options=options)
+            inner.request(
+                config, method, path, params=params, body=body, options=options, deadline=deadline
+            )
         )
 
     def upload(

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .._deadline import deadline_scope
 from .._errors import (
     APIConnectionError,
     APIStatusError,
@@ -78,7 +79,9 @@ async def wait_until_terminal(
         await async_sleep(delay)
         interval = min(interval * 1.5, max_poll_interval)
         try:
-            execution = await poll(execution)
+            # The poll request itself is bounded by what is left of the wait.
+            with deadline_scope(deadline):
+                execution = await poll(execution)
         except Exception as exc:
             if not _transient(exc):
                 raise

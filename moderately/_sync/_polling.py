@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .._deadline import deadline_scope
 from .._errors import (
     APIConnectionError,
     APIStatusError,
@@ -80,7 +81,9 @@ def wait_until_terminal(
         sleep(delay)
         interval = min(interval * 1.5, max_poll_interval)
         try:
-            execution = poll(execution)
+            # The poll request itself is bounded by what is left of the wait.
+            with deadline_scope(deadline):
+                execution = poll(execution)
         except Exception as exc:
             if not _transient(exc):
                 raise

@@ -302,11 +302,6 @@ def test_sync_run_hooks(platform: FakePlatform, client_kwargs: dict[str, Any]) -
 
 
 @pytest.mark.anyio
-@pytest.mark.xfail(
-    strict=True,
-    reason="design gap: a poll request is bounded by the client's timeout, not by the time "
-    "left before run()'s deadline, so a slow poll overshoots run(timeout=...)",
-)
 async def test_a_slow_poll_does_not_overshoot_the_deadline(
     platform: FakePlatform, client_kwargs: dict[str, Any]
 ) -> None:
@@ -317,5 +312,19 @@ async def test_a_slow_poll_does_not_overshoot_the_deadline(
         started = time.monotonic()
         with pytest.raises(WaitTimeoutError):
             await job.run(timeout=0.2, poll_interval=0.05)
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.2 + 0.05 + 0.5
+
+
+def test_a_slow_poll_does_not_overshoot_the_deadline_sync(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    job_id = platform.add_job("Slow", NEVER_DONE)
+    with ModeratelyAI(**client_kwargs) as client:
+        job = Job.get(client, job_id)
+        platform.delay_next(1, 1.5, path=f"/jobs/{job_id}/executions/")
+        started = time.monotonic()
+        with pytest.raises(WaitTimeoutError):
+            job.run(timeout=0.2, poll_interval=0.05)
         elapsed = time.monotonic() - started
     assert elapsed < 0.2 + 0.05 + 0.5
