@@ -20,10 +20,13 @@ from moderately import (
     AsyncPage,
     ConflictError,
     File,
+    HookContext,
     InvalidArgumentError,
     ModeratelyAI,
     NotFoundError,
+    Outcome,
     Page,
+    Replace,
     TransferError,
     UploadError,
 )
@@ -472,3 +475,41 @@ def test_team_less_client_is_refused_before_any_request(moderately_emulator: Emu
         with pytest.raises(Exception, match="team"):
             client.files.list()
     assert emu.stats.count() == 0
+
+
+# --- hooks ------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_async_upload_runs_through_create_hooks(
+    moderately_emulator: Emulator, moderately_async_client: AsyncModeratelyAI
+) -> None:
+    client = moderately_async_client
+    seen: list[tuple[str, Any]] = []
+
+    async def rename(ctx: HookContext[Any]) -> None:
+        seen.append(("before", ctx.params["name"]))
+        ctx.params["name"] = "renamed.txt"
+
+    async def record(ctx: HookContext[Any], outcome: Outcome[Any]) -> None:
+        seen.append(("after", outcome.result.file_name if outcome.ok else outcome.error))
+
+    client.hooks.add_before(rename, operation="create", resource=AsyncFile)
+    client.hooks.add_after(record, operation="create", resource=AsyncFile)
+    file = await client.files.upload(b"hooked", name="original.txt")
+    assert file.file_name == "renamed.txt"
+    assert seen == [("before", "original.txt"), ("after", "renamed.txt")]
+
+
+def test_sync_before_hook_can_skip_the_upload(
+    moderately_emulator: Emulator, moderately_client: ModeratelyAI
+) -> None:
+    cached = moderately_client.files.upload(b"already there", name="cached.txt")
+    before = moderately_emulator.stats.count()
+
+    def reuse(ctx: HookContext[Any]) -> Replace[Any]:
+        return Replace(cached)
+
+    moderately_client.hooks.add_before(reuse, operation="create", resource=File)
+    assert moderately_client.files.upload(b"new bytes") is cached
+    assert moderately_emulator.stats.count() == before
