@@ -88,6 +88,13 @@ class AsyncTransport(StorageTransfers):
 
     async def aclose(self) -> None:
         """Close the session and its connections; safe to call twice."""
+        if self._session is not None and asyncio.get_running_loop() is not self._loop:
+            # Closing from another loop would report success and leak the sockets, which
+            # belong to the first loop (closed, typically, when asyncio.run() returned).
+            raise RuntimeError(
+                "This async client must be closed on the event loop that used it: use "
+                "`async with AsyncModeratelyAI() as client:` inside the coroutine that runs it."
+            )
         self._closed = True
         session, self._session = self._session, None
         if session is not None:

@@ -294,3 +294,21 @@ async def test_slow_answer_is_a_timeout_error(
     assert elapsed < 1.5
     assert info.value.outcome_unknown
     assert isinstance(info.value.__cause__, TimeoutError)
+
+
+def test_closing_from_another_loop_is_refused_not_leaked(client_kwargs: dict[str, Any]) -> None:
+    client = AsyncModeratelyAI(**client_kwargs)
+
+    async def use(used: AsyncModeratelyAI) -> None:
+        await used.agents.list()
+
+    asyncio.run(use(client))
+    with pytest.raises(RuntimeError, match="closed on the event loop that used it"):
+        asyncio.run(client.aclose())
+    assert not client.is_closed
+    # The socket left behind belongs to a loop that no longer exists; its warning when
+    # collected is the honest signal of the misuse, absorbed here to keep the run clean.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del client
+        gc.collect()
