@@ -139,9 +139,7 @@ class AsyncSearchable(AsyncResource):
         request_id = response.request_id
         for item in items:
             item._bind(client, request_id)
-        return AsyncPage(
-            items, envelope.pagination, partial(cls._search_page, client, query, path)
-        )
+        return AsyncPage(items, envelope.pagination, partial(cls._search_page, client, query, path))
 
 
 class AsyncGettable(AsyncResource):
