@@ -120,6 +120,37 @@ async def test_async_upload_data_round_trip(
     assert dataset.processing_status == "in_progress"
 
 
+def test_sync_dataset_lifecycle_from_the_reference(
+    moderately_emulator: Emulator, moderately_client: ModeratelyAI
+) -> None:
+    client = moderately_client
+    dataset = client.datasets.create(name="Customer Data", description="Interactions")
+    assert [d.dataset_id for d in client.datasets.list()] == [dataset.dataset_id]
+    assert client.datasets.retrieve(dataset.dataset_id).description == "Interactions"
+    schema = dataset.create_schema(
+        [{"name": "id", "type": "int", "required": True}, {"name": "name"}], status="current"
+    )
+    assert dataset.current_schema_version_id == schema.dataset_schema_version_id
+    version = dataset.upload_data(b"id,name\n1,Ada\n")
+    assert version.version_no == 1
+    dataset.wait_until_processed(timeout=10, poll_interval=0.01)
+    assert dataset.processing_status == "completed"
+    assert dataset.active_data_schema_version_id == schema.dataset_schema_version_id
+    current = dataset.get_current_schema()
+    assert current is not None
+    assert current.column_names == ["id", "name"]
+    updated = client.datasets.update(
+        dataset.dataset_id, name="Updated Dataset Name", should_process=True
+    )
+    assert (updated.name, updated.processing_status) == ("Updated Dataset Name", "in_progress")
+    dataset.refresh()
+    assert dataset.name == "Updated Dataset Name"
+    dataset.delete()
+    with pytest.raises(NotFoundError):
+        client.datasets.retrieve(dataset.dataset_id)
+    assert moderately_emulator.stats.count("DELETE /datasets/{datasetId}") == 1
+
+
 def test_sync_upload_data_from_streams_and_download(
     moderately_client: ModeratelyAI, tmp_path: Path
 ) -> None:
