@@ -173,6 +173,16 @@ class BlobStore:
         if blob is not None:
             blob.body.close()
 
+    def close(self) -> None:
+        """Release every stored body (their temporary files); the store is empty afterwards."""
+        with self._lock:
+            blobs = list(self._blobs.values())
+            self._blobs.clear()
+            self._owners.clear()
+            self._sealed.clear()
+        for blob in blobs:
+            blob.body.close()
+
     def seal(self, key: str) -> None:
         """Refuse further uploads to `key` (its resource has been completed)."""
         with self._lock:

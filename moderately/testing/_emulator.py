@@ -239,10 +239,13 @@ class Emulator:
         return self
 
     async def stop(self) -> None:
-        """Stop serving and close every connection."""
+        """Stop serving, close every connection and release stored file bytes."""
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        # Stored bodies are temporary files; an emulator that stopped serving has no use for
+        # them, and leaving them to the garbage collector warns about unclosed files.
+        self.storage.close()
 
     async def __aenter__(self) -> Emulator:
         """Start on the current loop."""
