@@ -176,10 +176,8 @@ class AsyncGettable(AsyncResource):
         return self
 
 
-class AsyncCreatable(AsyncResource):
-    """Creates objects in the collection."""
-
-    _create_model: ClassVar[type[RequestModel]] = RequestModel
+class AsyncCreateHooks(AsyncResource):
+    """The ``create`` hooks, for resources that create in their own way (uploads, say)."""
 
     @classmethod
     async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
@@ -192,6 +190,12 @@ class AsyncCreatable(AsyncResource):
     ) -> Replace[Self] | None:
         """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
         return None
+
+
+class AsyncCreatable(AsyncCreateHooks):
+    """Creates objects in the collection."""
+
+    _create_model: ClassVar[type[RequestModel]] = RequestModel
 
     @classmethod
     async def create(cls, client: AsyncModeratelyAI, **fields: Any) -> Self:

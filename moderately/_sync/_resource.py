@@ -174,10 +174,8 @@ class Gettable(Resource):
         return self
 
 
-class Creatable(Resource):
-    """Creates objects in the collection."""
-
-    _create_model: ClassVar[type[RequestModel]] = RequestModel
+class CreateHooks(Resource):
+    """The ``create`` hooks, for resources that create in their own way (uploads, say)."""
 
     @classmethod
     def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
@@ -188,6 +186,12 @@ class Creatable(Resource):
     def after_create(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
         """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
         return None
+
+
+class Creatable(CreateHooks):
+    """Creates objects in the collection."""
+
+    _create_model: ClassVar[type[RequestModel]] = RequestModel
 
     @classmethod
     def create(cls, client: ModeratelyAI, **fields: Any) -> Self:

@@ -19,7 +19,7 @@ from ..._dataset_models import (
     check_version_no,
 )
 from ..._errors import InvalidArgumentError
-from ..._hooks import HookContext, Operation, Outcome, Replace
+from ..._hooks import HookContext, Operation
 from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
@@ -29,7 +29,7 @@ from ..._twins import async_run_blocking
 from .._hooked import run_hooked
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
-from .._resource import AsyncGettable, AsyncSearchable
+from .._resource import AsyncCreateHooks, AsyncGettable, AsyncSearchable
 from .files import DownloadUrl
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class DataVersionCreate(RequestModel):
     status: VersionStatus = "draft"
 
 
-class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable):
+class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable, AsyncCreateHooks):
     """One uploaded file of a dataset; read-only (the platform has no route to change it)."""
 
     _path: ClassVar[str] = "/dataset-data-versions"
@@ -108,18 +108,6 @@ class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable):
         return await client._transport.download(
             client._config, link.download_url, path=target, progress=progress
         )
-
-    @classmethod
-    async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
-        """Runs before an upload starts; may edit ``ctx.params`` or return ``Replace(v)``."""
-        return None
-
-    @classmethod
-    async def after_create(
-        cls, ctx: HookContext[Self], outcome: Outcome[Self]
-    ) -> Replace[Self] | None:
-        """Runs after an upload (or its failure); return ``Replace(version)`` to change it."""
-        return None
 
     @classmethod
     async def upload(

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from ..._errors import ConflictError, InvalidArgumentError, UploadError
 from ..._file_kinds import FileKinds
-from ..._hooks import HookContext, Operation, Outcome, Replace
+from ..._hooks import HookContext, Operation
 from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
@@ -26,7 +26,7 @@ from .._bounded import run_bounded
 from .._hooked import run_hooked
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
-from .._resource import AsyncDeletable, AsyncGettable, AsyncSearchable
+from .._resource import AsyncCreateHooks, AsyncDeletable, AsyncGettable, AsyncSearchable
 
 if TYPE_CHECKING:
     from .._client import AsyncModeratelyAI
@@ -66,7 +66,7 @@ class DownloadUrl(Model):
     expires_at: datetime | None = None
 
 
-class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncDeletable):
+class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncCreateHooks, AsyncDeletable):
     """A file of a team; its fields are read-only (the platform has no route to change them)."""
 
     _path: ClassVar[str] = "/files"
@@ -111,18 +111,6 @@ class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncDeletable):
             expected_sha256=self.file_hash,
             progress=progress,
         )
-
-    @classmethod
-    async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
-        """Runs before an upload starts; may edit ``ctx.params`` or return ``Replace(file)``."""
-        return None
-
-    @classmethod
-    async def after_create(
-        cls, ctx: HookContext[Self], outcome: Outcome[Self]
-    ) -> Replace[Self] | None:
-        """Runs after an upload (or its failure); return ``Replace(file)`` to change it."""
-        return None
 
     @classmethod
     async def upload(

@@ -22,7 +22,7 @@ from ..._dataset_models import (
     check_version_no,
 )
 from ..._errors import InvalidArgumentError
-from ..._hooks import HookContext, Operation, Outcome, Replace
+from ..._hooks import HookContext, Operation
 from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
@@ -32,7 +32,7 @@ from ..._twins import run_blocking
 from .._hooked import run_hooked
 from .._namespace import Namespace
 from .._pagination import Page
-from .._resource import Gettable, Searchable
+from .._resource import CreateHooks, Gettable, Searchable
 from .files import DownloadUrl
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class DataVersionCreate(RequestModel):
     status: VersionStatus = "draft"
 
 
-class DatasetDataVersion(Searchable, Gettable):
+class DatasetDataVersion(Searchable, Gettable, CreateHooks):
     """One uploaded file of a dataset; read-only (the platform has no route to change it)."""
 
     _path: ClassVar[str] = "/dataset-data-versions"
@@ -111,16 +111,6 @@ class DatasetDataVersion(Searchable, Gettable):
         return client._transport.download(
             client._config, link.download_url, path=target, progress=progress
         )
-
-    @classmethod
-    def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
-        """Runs before an upload starts; may edit ``ctx.params`` or return ``Replace(v)``."""
-        return None
-
-    @classmethod
-    def after_create(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
-        """Runs after an upload (or its failure); return ``Replace(version)`` to change it."""
-        return None
 
     @classmethod
     def upload(

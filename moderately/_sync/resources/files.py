@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ..._errors import ConflictError, InvalidArgumentError, UploadError
 from ..._file_kinds import FileKinds
-from ..._hooks import HookContext, Operation, Outcome, Replace
+from ..._hooks import HookContext, Operation
 from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
@@ -28,7 +28,7 @@ from .._bounded import run_bounded
 from .._hooked import run_hooked
 from .._namespace import Namespace
 from .._pagination import Page
-from .._resource import Deletable, Gettable, Searchable
+from .._resource import CreateHooks, Deletable, Gettable, Searchable
 
 if TYPE_CHECKING:
     from .._client import ModeratelyAI
@@ -68,7 +68,7 @@ class DownloadUrl(Model):
     expires_at: datetime | None = None
 
 
-class File(FileKinds, Searchable, Gettable, Deletable):
+class File(FileKinds, Searchable, Gettable, CreateHooks, Deletable):
     """A file of a team; its fields are read-only (the platform has no route to change them)."""
 
     _path: ClassVar[str] = "/files"
@@ -113,16 +113,6 @@ class File(FileKinds, Searchable, Gettable, Deletable):
             expected_sha256=self.file_hash,
             progress=progress,
         )
-
-    @classmethod
-    def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
-        """Runs before an upload starts; may edit ``ctx.params`` or return ``Replace(file)``."""
-        return None
-
-    @classmethod
-    def after_create(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
-        """Runs after an upload (or its failure); return ``Replace(file)`` to change it."""
-        return None
 
     @classmethod
     def upload(
