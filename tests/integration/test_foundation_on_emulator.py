@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from moderately import (
@@ -10,10 +12,14 @@ from moderately import (
     AsyncModeratelyAI,
     AsyncPage,
     ConflictError,
+    HookContext,
     InvalidArgumentError,
     ModeratelyAI,
     NotFoundError,
+    Outcome,
     Page,
+    Replace,
+    Team,
 )
 from moderately.testing import Emulator
 
@@ -134,3 +140,51 @@ def test_bad_arguments_fail_before_any_request(
     with pytest.raises(InvalidArgumentError):
         moderately_client.teams.update("t", name="x" * 256)
     assert moderately_emulator.stats.count() == before
+
+
+def test_a_namespace_can_load_a_subclass_whose_hooks_run(
+    moderately_client: ModeratelyAI, moderately_emulator: Emulator
+) -> None:
+    seen: list[str] = []
+
+    class AuditedAgent(Agent):
+        @classmethod
+        def before_create(cls, ctx: HookContext[Any]) -> Replace[Any] | None:
+            seen.append(f"create {ctx.params['name']}")
+            return None
+
+        @classmethod
+        def after_get(cls, ctx: HookContext[Any], outcome: Outcome[Any]) -> Replace[Any] | None:
+            seen.append(f"got {ctx.params['agent_id']}")
+            return None
+
+    agents = moderately_client.agents.using(AuditedAgent)
+    created = agents.create(name="Audited")
+    assert type(created) is AuditedAgent
+    fetched = agents.retrieve(created.agent_id)
+    assert type(fetched) is AuditedAgent
+    assert all(type(a) is AuditedAgent for a in agents.list())
+    assert seen == ["create Audited", f"got {created.agent_id}"]
+    assert type(moderately_client.agents.retrieve(created.agent_id)) is Agent
+
+    with pytest.raises(InvalidArgumentError, match="subclass of Agent"):
+        moderately_client.agents.using(Team)  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_an_async_namespace_can_load_a_subclass(moderately_emulator: Emulator) -> None:
+    class Tagged(AsyncAgent):
+        @property
+        def tag(self) -> str:
+            return f"agent:{self.name}"
+
+    emu = moderately_emulator
+    async with AsyncModeratelyAI(
+        api_key=emu.api_key, team_id=emu.team_id, base_url=emu.base_url
+    ) as client:
+        agents = client.agents.using(Tagged)
+        made = await agents.create(name="Tagged")
+        assert isinstance(made, Tagged)
+        assert made.tag == "agent:Tagged"
+        page = await agents.list()
+        assert [type(a) for a in page.items] == [Tagged]

@@ -12,6 +12,7 @@ from moderately import (
     ApiToken,
     ApiTokenUsage,
     AsyncAgent,
+    AsyncAgents,
     AsyncApiToken,
     AsyncAuditLog,
     AsyncModeratelyAI,
@@ -48,6 +49,7 @@ async def async_surface() -> None:
             assert_type(item, AsyncAgent)
         async for each_page in page.iter_pages():
             assert_type(each_page, AsyncPage[AsyncAgent])
+        assert_type(client.agents.using(AsyncAgent), AsyncAgents)
         agent.description = "Handles tickets"
         assert_type(await agent.save(), AsyncAgent)
         assert_type(await client.agents.retrieve(agent.agent_id), AsyncAgent)

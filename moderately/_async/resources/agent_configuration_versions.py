@@ -137,10 +137,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class AsyncAgentConfigurationVersions(AsyncNamespace):
+class AsyncAgentConfigurationVersions(AsyncNamespace[AsyncAgentConfigurationVersion]):
     """``client.agent_configuration_versions``: versions of agents' configurations."""
 
     __slots__ = ()
+    _default_model = AsyncAgentConfigurationVersion
 
     async def list(
         self,
@@ -161,7 +162,7 @@ class AsyncAgentConfigurationVersions(AsyncNamespace):
             "versionNumbers": _join_numbers(version_numbers),
             "isCurrent": is_current,
         }
-        path = AsyncAgentConfigurationVersion._path
+        path = self._model._path
         response = await self._client._request("GET", path, params=query)
         try:
             versions = _LIST.validate_json(response.content)
@@ -175,9 +176,7 @@ class AsyncAgentConfigurationVersions(AsyncNamespace):
 
     async def retrieve(self, agent_configuration_version_id: str) -> AsyncAgentConfigurationVersion:
         """The configuration version with id ``agent_configuration_version_id``."""
-        return await AsyncAgentConfigurationVersion.get(
-            self._client, agent_configuration_version_id
-        )
+        return await self._model.get(self._client, agent_configuration_version_id)
 
     async def create(
         self,
@@ -194,7 +193,7 @@ class AsyncAgentConfigurationVersions(AsyncNamespace):
         execution_config: Mapping[str, Any] | None = None,
     ) -> AsyncAgentConfigurationVersion:
         """Add a configuration version to an agent; ``is_current=True`` makes it the one in use."""
-        return await AsyncAgentConfigurationVersion.create(
+        return await self._model.create(
             self._client,
             agent_id=agent_id,
             instructions=instructions,
@@ -215,9 +214,7 @@ class AsyncAgentConfigurationVersions(AsyncNamespace):
     ) -> AsyncAgentConfigurationVersion:
         """Change the given fields of a configuration version; others stay as they are."""
         plain = {name: _plain(value) for name, value in changes.items()}
-        return await AsyncAgentConfigurationVersion.update(
-            self._client, agent_configuration_version_id, **plain
-        )
+        return await self._model.update(self._client, agent_configuration_version_id, **plain)
 
 
 def _join_numbers(value: int | Iterable[int] | None) -> str | None:

@@ -269,10 +269,11 @@ async def _tail(
         interval = min(interval * 1.5, max_poll_interval)
 
 
-class AsyncAgentExecutions(AsyncNamespace):
+class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
     """``client.agent_executions``: runs of agents, their memory states and live tail."""
 
     __slots__ = ()
+    _default_model = AsyncAgentExecution
 
     def list(
         self,
@@ -314,11 +315,11 @@ class AsyncAgentExecutions(AsyncNamespace):
                 "has_agent_output": has_agent_output,
             },
         )
-        return AsyncAgentExecution.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, agent_execution_id: str) -> AsyncAgentExecution:
         """The execution with id ``agent_execution_id``."""
-        return await AsyncAgentExecution.get(self._client, agent_execution_id)
+        return await self._model.get(self._client, agent_execution_id)
 
     async def create(
         self,
@@ -347,7 +348,7 @@ class AsyncAgentExecutions(AsyncNamespace):
             "planning_interval": planning_interval,
         }
         fields.update({k: v for k, v in optional.items() if v is not None})
-        return await AsyncAgentExecution.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def wait(
         self,
@@ -358,7 +359,7 @@ class AsyncAgentExecutions(AsyncNamespace):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AsyncAgentExecution], object] | None = None,
     ) -> AsyncAgentExecution:
-        """Retrieve an execution and poll it until it ends (see ``AsyncAgentExecution.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(agent_execution_id)
@@ -405,7 +406,7 @@ class AsyncAgentExecutions(AsyncNamespace):
     ) -> AsyncIterator[AgentExecutionMemoryState]:
         """Yield each new memory state of an execution once, in order, until it ends.
 
-        See ``AsyncAgentExecution.live_tail``.
+        See ``self._model.live_tail``.
         """
         require_id(agent_execution_id, "agent_execution_id")
         _check_tail(after_version, poll_interval, max_poll_interval)

@@ -68,10 +68,11 @@ class AsyncAgent(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable, A
     success_rate: float | None = Field(default=None, frozen=True)
 
 
-class AsyncAgents(AsyncNamespace):
+class AsyncAgents(AsyncNamespace[AsyncAgent]):
     """``client.agents``: the team's agents."""
 
     __slots__ = ()
+    _default_model = AsyncAgent
 
     def list(
         self,
@@ -98,11 +99,11 @@ class AsyncAgents(AsyncNamespace):
                 "name_like": name_like,
             },
         )
-        return AsyncAgent.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, agent_id: str) -> AsyncAgent:
         """The agent with id ``agent_id``."""
-        return await AsyncAgent.get(self._client, agent_id)
+        return await self._model.get(self._client, agent_id)
 
     async def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -114,12 +115,12 @@ class AsyncAgents(AsyncNamespace):
         fields = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return await AsyncAgent.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(self, agent_id: str, **changes: Unpack[AgentChanges]) -> AsyncAgent:
         """Change the given fields of agent ``agent_id``; others stay as they are."""
-        return await AsyncAgent.update(self._client, agent_id, **changes)
+        return await self._model.update(self._client, agent_id, **changes)
 
     async def delete(self, agent_id: str) -> None:
         """Delete agent ``agent_id``."""
-        await AsyncAgent.delete_by_id(self._client, agent_id)
+        await self._model.delete_by_id(self._client, agent_id)

@@ -137,10 +137,11 @@ async def _fetch_usage(client: AsyncModeratelyAI, token_id: str, query: Query) -
     return parse_as(ApiTokenUsage, await client._request("GET", path, params=query))
 
 
-class AsyncApiTokens(AsyncNamespace):
+class AsyncApiTokens(AsyncNamespace[AsyncApiToken]):
     """``client.api_tokens``: the team's API tokens and their usage."""
 
     __slots__ = ()
+    _default_model = AsyncApiToken
 
     def list(
         self,
@@ -165,11 +166,11 @@ class AsyncApiTokens(AsyncNamespace):
                 "token_ids": join_ids(token_ids, "token_ids"),
             },
         )
-        return AsyncApiToken.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, token_id: str) -> AsyncApiToken:
         """The token with id ``token_id``, with its creator and usage counts."""
-        return await AsyncApiToken.get(self._client, token_id)
+        return await self._model.get(self._client, token_id)
 
     async def create(
         self,
@@ -186,15 +187,15 @@ class AsyncApiTokens(AsyncNamespace):
             fields["role"] = role
         if expires_at is not None:
             fields["expires_at"] = expires_at
-        return await AsyncApiToken.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(self, token_id: str, **changes: Unpack[ApiTokenChanges]) -> AsyncApiToken:
         """Rename, re-date, (de)activate token ``token_id``; ``expires_at=None`` clears the date."""
-        return await AsyncApiToken.update(self._client, token_id, **changes)
+        return await self._model.update(self._client, token_id, **changes)
 
     async def delete(self, token_id: str) -> None:
         """Delete token ``token_id``; requests made with it fail from then on."""
-        await AsyncApiToken.delete_by_id(self._client, token_id)
+        await self._model.delete_by_id(self._client, token_id)
 
     async def usage(
         self,

@@ -44,10 +44,11 @@ class AsyncAuditLog(AsyncSearchable, AsyncGettable):
     created_at: datetime | None = Field(default=None, frozen=True)
 
 
-class AsyncAuditLogs(AsyncNamespace):
+class AsyncAuditLogs(AsyncNamespace[AsyncAuditLog]):
     """``client.audit_logs``: the audit trail of the teams the API key belongs to."""
 
     __slots__ = ()
+    _default_model = AsyncAuditLog
 
     def list(
         self,
@@ -71,11 +72,11 @@ class AsyncAuditLogs(AsyncNamespace):
     ) -> AsyncPageRequest[AsyncAuditLog]:
         """Audit entries the key may see, filtered; every visible team unless ``team_id``."""
         query = _audit_query(locals())
-        return AsyncAuditLog.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, audit_log_id: str) -> AsyncAuditLog:
         """The audit entry with id ``audit_log_id``."""
-        return await AsyncAuditLog.get(self._client, audit_log_id)
+        return await self._model.get(self._client, audit_log_id)
 
     def for_entity(
         self,
@@ -102,7 +103,7 @@ class AsyncAuditLogs(AsyncNamespace):
             raise InvalidArgumentError(f"entity_type is at most 50 characters; got {len(kind)}")
         path = build_path("/audit-logs/entity/{}/{}", kind, require_id(entity_id, "entity_id"))
         query = _audit_query(locals())
-        return AsyncAuditLog.search(self._client, query, page=page, path=path)
+        return self._model.search(self._client, query, page=page, path=path)
 
     def for_user(
         self,
@@ -127,7 +128,7 @@ class AsyncAuditLogs(AsyncNamespace):
         path = build_path("/audit-logs/user/{}", require_id(user_id, "user_id"))
         args = {k: v for k, v in locals().items() if k != "user_id"}
         query = _audit_query(args)
-        return AsyncAuditLog.search(self._client, query, page=page, path=path)
+        return self._model.search(self._client, query, page=page, path=path)
 
 
 # The filters every audit route takes, in the order they are sent.

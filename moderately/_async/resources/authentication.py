@@ -50,7 +50,7 @@ class _Message(Model):
     message: str
 
 
-class AsyncAuthentication(AsyncNamespace):
+class AsyncAuthentication(AsyncNamespace[None]):
     """``client.authentication``: identity and sign-in; passwords and tokens are never shown."""
 
     __slots__ = ()

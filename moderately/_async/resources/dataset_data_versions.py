@@ -218,10 +218,11 @@ def _detect_type(source: UploadSource) -> DataFileType:
     )
 
 
-class AsyncDatasetDataVersions(AsyncNamespace):
+class AsyncDatasetDataVersions(AsyncNamespace[AsyncDatasetDataVersion]):
     """``client.dataset_data_versions``: the uploaded data of datasets."""
 
     __slots__ = ()
+    _default_model = AsyncDatasetDataVersion
 
     def list(
         self,
@@ -256,11 +257,11 @@ class AsyncDatasetDataVersions(AsyncNamespace):
                 "file_type": file_type,
             },
         )
-        return AsyncDatasetDataVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, dataset_data_version_id: str) -> AsyncDatasetDataVersion:
         """The data version with id ``dataset_data_version_id``."""
-        return await AsyncDatasetDataVersion.get(self._client, dataset_data_version_id)
+        return await self._model.get(self._client, dataset_data_version_id)
 
     async def upload(
         self,
@@ -277,7 +278,7 @@ class AsyncDatasetDataVersions(AsyncNamespace):
         ``file_type`` is taken from the name's extension (or the first bytes) when not given.
         Completing the upload makes the version current and starts the dataset's processing.
         """
-        return await AsyncDatasetDataVersion.upload(
+        return await self._model.upload(
             self._client,
             dataset_id,
             file,

@@ -78,10 +78,11 @@ class AsyncDatasetSchemaVersion(AsyncSearchable, AsyncGettable, AsyncCreatable, 
         return await self.save()
 
 
-class AsyncDatasetSchemaVersions(AsyncNamespace):
+class AsyncDatasetSchemaVersions(AsyncNamespace[AsyncDatasetSchemaVersion]):
     """``client.dataset_schema_versions``: the schemas of datasets."""
 
     __slots__ = ()
+    _default_model = AsyncDatasetSchemaVersion
 
     def list(
         self,
@@ -113,11 +114,11 @@ class AsyncDatasetSchemaVersions(AsyncNamespace):
                 "version_no": version_no,
             },
         )
-        return AsyncDatasetSchemaVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, dataset_schema_version_id: str) -> AsyncDatasetSchemaVersion:
         """The schema version with id ``dataset_schema_version_id``."""
-        return await AsyncDatasetSchemaVersion.get(self._client, dataset_schema_version_id)
+        return await self._model.get(self._client, dataset_schema_version_id)
 
     async def create(
         self,
@@ -137,7 +138,7 @@ class AsyncDatasetSchemaVersions(AsyncNamespace):
             fields["parsing_options"] = _options(parsing_options)
         if status is not None:
             fields["status"] = status
-        return await AsyncDatasetSchemaVersion.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(
         self, dataset_schema_version_id: str, **changes: Unpack[SchemaChanges]
@@ -148,9 +149,7 @@ class AsyncDatasetSchemaVersions(AsyncNamespace):
             fields["columns_json"] = list(fields.pop("columns"))
         if "parsing_options" in fields:
             fields["parsing_options"] = _options(fields["parsing_options"])
-        return await AsyncDatasetSchemaVersion.update(
-            self._client, dataset_schema_version_id, **fields
-        )
+        return await self._model.update(self._client, dataset_schema_version_id, **fields)
 
 
 def _options(value: Mapping[str, Any] | BaseModel) -> Any:

@@ -300,10 +300,11 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
         self.__pydantic_extra__ = fresh.__pydantic_extra__
 
 
-class AsyncDatasets(AsyncNamespace):
+class AsyncDatasets(AsyncNamespace[AsyncDataset]):
     """``client.datasets``: the team's datasets."""
 
     __slots__ = ()
+    _default_model = AsyncDataset
 
     def list(
         self,
@@ -335,11 +336,11 @@ class AsyncDatasets(AsyncNamespace):
                 "name": name,
             },
         )
-        return AsyncDataset.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, dataset_id: str) -> AsyncDataset:
         """The dataset with id ``dataset_id``."""
-        return await AsyncDataset.get(self._client, dataset_id)
+        return await self._model.get(self._client, dataset_id)
 
     async def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -351,12 +352,12 @@ class AsyncDatasets(AsyncNamespace):
         fields: dict[str, Any] = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return await AsyncDataset.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(self, dataset_id: str, **changes: Unpack[DatasetChanges]) -> AsyncDataset:
         """Change the given fields of a dataset; ``should_process=True`` also reprocesses it."""
-        return await AsyncDataset.update(self._client, dataset_id, **changes)
+        return await self._model.update(self._client, dataset_id, **changes)
 
     async def delete(self, dataset_id: str) -> None:
         """Delete dataset ``dataset_id`` with its data and schema versions."""
-        await AsyncDataset.delete_by_id(self._client, dataset_id)
+        await self._model.delete_by_id(self._client, dataset_id)

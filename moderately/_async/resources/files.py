@@ -239,10 +239,11 @@ async def _discard(client: AsyncModeratelyAI, file_id: str, exc: BaseException) 
         exc.add_note(f"The unfinished file record {file_id} was deleted.")
 
 
-class AsyncFiles(AsyncNamespace):
+class AsyncFiles(AsyncNamespace[AsyncFile]):
     """``client.files``: upload, list, retrieve, download and delete the team's files."""
 
     __slots__ = ()
+    _default_model = AsyncFile
 
     async def upload(
         self,
@@ -262,7 +263,7 @@ class AsyncFiles(AsyncNamespace):
         to one guessed from the name and first bytes. ``progress(done, total)`` follows the PUT.
         """
         team = team_id if team_id is not None else self._client._config.require_team("files.upload")
-        return await AsyncFile.upload(
+        return await self._model.upload(
             self._client,
             file,
             team_id=team,
@@ -334,15 +335,15 @@ class AsyncFiles(AsyncNamespace):
                 "upload_status": upload_status,
             },
         )
-        return AsyncFile.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, file_id: str) -> AsyncFile:
         """The file with id ``file_id`` (its metadata; ``download`` fetches the bytes)."""
-        return await AsyncFile.get(self._client, file_id)
+        return await self._model.get(self._client, file_id)
 
     async def delete(self, file_id: str) -> None:
         """Delete file ``file_id`` and its bytes."""
-        await AsyncFile.delete_by_id(self._client, file_id)
+        await self._model.delete_by_id(self._client, file_id)
 
     @overload
     async def download(

@@ -138,10 +138,11 @@ class AsyncPipelineConfigurationVersion(
         return cls._parse(client, await client._request("POST", path, json={}))
 
 
-class AsyncPipelineConfigurationVersions(AsyncNamespace):
+class AsyncPipelineConfigurationVersions(AsyncNamespace[AsyncPipelineConfigurationVersion]):
     """``client.pipeline_configuration_versions``: versions of pipeline configurations."""
 
     __slots__ = ()
+    _default_model = AsyncPipelineConfigurationVersion
 
     def list(
         self,
@@ -176,15 +177,13 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace):
                 "statuses": join_choices(statuses, CONFIGURATION_STATUSES, "statuses"),
             },
         )
-        return AsyncPipelineConfigurationVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(
         self, pipeline_configuration_version_id: str
     ) -> AsyncPipelineConfigurationVersion:
         """The configuration version with id ``pipeline_configuration_version_id``."""
-        return await AsyncPipelineConfigurationVersion.get(
-            self._client, pipeline_configuration_version_id
-        )
+        return await self._model.get(self._client, pipeline_configuration_version_id)
 
     async def create(
         self,
@@ -197,7 +196,7 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace):
         fields: dict[str, Any] = {"pipeline_id": pipeline_id, "configuration": configuration}
         if status is not None:
             fields["status"] = status
-        return await AsyncPipelineConfigurationVersion.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(
         self,
@@ -205,35 +204,29 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace):
         **changes: Unpack[PipelineConfigurationVersionChanges],
     ) -> AsyncPipelineConfigurationVersion:
         """Change the configuration or status of a version; the current one cannot be edited."""
-        return await AsyncPipelineConfigurationVersion.update(
-            self._client, pipeline_configuration_version_id, **changes
-        )
+        return await self._model.update(self._client, pipeline_configuration_version_id, **changes)
 
     async def delete(self, pipeline_configuration_version_id: str) -> None:
         """Delete a version (archive the current version first)."""
-        await AsyncPipelineConfigurationVersion.delete_by_id(
-            self._client, pipeline_configuration_version_id
-        )
+        await self._model.delete_by_id(self._client, pipeline_configuration_version_id)
 
     async def clone(
         self, pipeline_configuration_version_id: str
     ) -> AsyncPipelineConfigurationVersion:
         """Copy a version into a new draft with the next version number."""
         require_id(pipeline_configuration_version_id, "pipeline_configuration_version_id")
-        return await AsyncPipelineConfigurationVersion._clone_by_id(
-            self._client, pipeline_configuration_version_id
-        )
+        return await self._model._clone_by_id(self._client, pipeline_configuration_version_id)
 
     async def validate(self, configuration: dict[str, Any]) -> PipelineConfigurationValidation:
         """Check a configuration on the platform without saving it; errors come back as data."""
         body = _Validate.check(configuration=configuration).wire()
-        path = AsyncPipelineConfigurationVersion._path + "/validate"
+        path = self._model._path + "/validate"
         response = await self._client._request("POST", path, json=body)
         return parse_as(PipelineConfigurationValidation, response)
 
     async def get_schema(self) -> dict[str, Any] | None:
         """The JSON Schema (draft 7) every pipeline configuration must follow."""
-        path = AsyncPipelineConfigurationVersion._path + "/schema"
+        path = self._model._path + "/schema"
         response = await self._client._request("GET", path)
         try:
             return _SCHEMA.validate_json(response.content or b"null")

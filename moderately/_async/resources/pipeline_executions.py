@@ -246,10 +246,11 @@ def _decode_stored(raw: bytes, meta: _StoredOutputMeta) -> Any:
     return from_json(raw)
 
 
-class AsyncPipelineExecutions(AsyncNamespace):
+class AsyncPipelineExecutions(AsyncNamespace[AsyncPipelineExecution]):
     """``client.pipeline_executions``: runs of pipelines, their progress and output."""
 
     __slots__ = ()
+    _default_model = AsyncPipelineExecution
 
     def list(
         self,
@@ -288,11 +289,11 @@ class AsyncPipelineExecutions(AsyncNamespace):
                 "statuses": join_choices(statuses, EXECUTION_STATUSES, "statuses"),
             },
         )
-        return AsyncPipelineExecution.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, pipeline_execution_id: str) -> AsyncPipelineExecution:
         """The execution with id ``pipeline_execution_id``."""
-        return await AsyncPipelineExecution.get(self._client, pipeline_execution_id)
+        return await self._model.get(self._client, pipeline_execution_id)
 
     async def create(
         self,
@@ -313,22 +314,20 @@ class AsyncPipelineExecutions(AsyncNamespace):
             fields["current_step"] = current_step
         if total_steps is not None:
             fields["total_steps"] = total_steps
-        return await AsyncPipelineExecution.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(
         self, pipeline_execution_id: str, **changes: Unpack[PipelineExecutionChanges]
     ) -> AsyncPipelineExecution:
         """Change the given fields (status, progress, output) of an execution; others stay."""
-        return await AsyncPipelineExecution.update(self._client, pipeline_execution_id, **changes)
+        return await self._model.update(self._client, pipeline_execution_id, **changes)
 
     async def cancel(
         self, pipeline_execution_id: str, *, reason: str | None = None
     ) -> AsyncPipelineExecution:
         """Cancel a pending or running execution; an ended one is refused by the platform."""
         require_id(pipeline_execution_id, "pipeline_execution_id")
-        return await AsyncPipelineExecution._cancel_by_id(
-            self._client, pipeline_execution_id, reason
-        )
+        return await self._model._cancel_by_id(self._client, pipeline_execution_id, reason)
 
     async def get_output(self, pipeline_execution_id: str) -> Any:
         """The output of an execution: inline data, or the stored file downloaded and parsed."""
@@ -344,7 +343,7 @@ class AsyncPipelineExecutions(AsyncNamespace):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AsyncPipelineExecution], object] | None = None,
     ) -> AsyncPipelineExecution:
-        """Retrieve an execution and poll it until it ends (see ``AsyncPipelineExecution.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(pipeline_execution_id)

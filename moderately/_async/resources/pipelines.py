@@ -236,10 +236,11 @@ class AsyncPipeline(
         )
 
 
-class AsyncPipelines(AsyncNamespace):
+class AsyncPipelines(AsyncNamespace[AsyncPipeline]):
     """``client.pipelines``: the team's pipelines."""
 
     __slots__ = ()
+    _default_model = AsyncPipeline
 
     def list(
         self,
@@ -268,11 +269,11 @@ class AsyncPipelines(AsyncNamespace):
                 "name_like": name_like,
             },
         )
-        return AsyncPipeline.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, pipeline_id: str) -> AsyncPipeline:
         """The pipeline with id ``pipeline_id``."""
-        return await AsyncPipeline.get(self._client, pipeline_id)
+        return await self._model.get(self._client, pipeline_id)
 
     async def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -286,12 +287,12 @@ class AsyncPipelines(AsyncNamespace):
         fields = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return await AsyncPipeline.create(self._client, **fields)
+        return await self._model.create(self._client, **fields)
 
     async def update(self, pipeline_id: str, **changes: Unpack[PipelineChanges]) -> AsyncPipeline:
         """Change the given fields of pipeline ``pipeline_id``; others stay as they are."""
-        return await AsyncPipeline.update(self._client, pipeline_id, **changes)
+        return await self._model.update(self._client, pipeline_id, **changes)
 
     async def delete(self, pipeline_id: str) -> None:
         """Delete pipeline ``pipeline_id``."""
-        await AsyncPipeline.delete_by_id(self._client, pipeline_id)
+        await self._model.delete_by_id(self._client, pipeline_id)

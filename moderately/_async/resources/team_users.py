@@ -61,10 +61,11 @@ class AsyncTeamUser(AsyncSearchable, AsyncGettable, AsyncSavable, AsyncDeletable
         return self.role == "admin"
 
 
-class AsyncTeamUsers(AsyncNamespace):
+class AsyncTeamUsers(AsyncNamespace[AsyncTeamUser]):
     """``client.team_users``: who belongs to the team, with which role."""
 
     __slots__ = ()
+    _default_model = AsyncTeamUser
 
     def list(
         self,
@@ -104,16 +105,16 @@ class AsyncTeamUsers(AsyncNamespace):
                 "email_like": email_like,
             },
         )
-        return AsyncTeamUser.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, team_user_id: str) -> AsyncTeamUser:
         """The membership with id ``team_user_id``."""
-        return await AsyncTeamUser.get(self._client, team_user_id)
+        return await self._model.get(self._client, team_user_id)
 
     async def update(self, team_user_id: str, **changes: Unpack[TeamUserChanges]) -> AsyncTeamUser:
         """Change the role or default flag of membership ``team_user_id``."""
-        return await AsyncTeamUser.update(self._client, team_user_id, **changes)
+        return await self._model.update(self._client, team_user_id, **changes)
 
     async def delete(self, team_user_id: str) -> None:
         """Remove the user of membership ``team_user_id`` from its team."""
-        await AsyncTeamUser.delete_by_id(self._client, team_user_id)
+        await self._model.delete_by_id(self._client, team_user_id)

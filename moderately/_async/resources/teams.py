@@ -38,10 +38,11 @@ class AsyncTeam(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable):
     updated_at: datetime | None = Field(default=None, frozen=True)
 
 
-class AsyncTeams(AsyncNamespace):
+class AsyncTeams(AsyncNamespace[AsyncTeam]):
     """``client.teams``: the teams the API key can see."""
 
     __slots__ = ()
+    _default_model = AsyncTeam
 
     def list(
         self,
@@ -62,16 +63,16 @@ class AsyncTeams(AsyncNamespace):
             order_direction=order_direction,
             filters={"team_ids": join_ids(team_ids, "team_ids"), "name": name},
         )
-        return AsyncTeam.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, team_id: str) -> AsyncTeam:
         """The team with id ``team_id``."""
-        return await AsyncTeam.get(self._client, team_id)
+        return await self._model.get(self._client, team_id)
 
     async def create(self, *, name: str) -> AsyncTeam:
         """Create a team."""
-        return await AsyncTeam.create(self._client, name=name)
+        return await self._model.create(self._client, name=name)
 
     async def update(self, team_id: str, *, name: str) -> AsyncTeam:
         """Rename team ``team_id``."""
-        return await AsyncTeam.update(self._client, team_id, name=name)
+        return await self._model.update(self._client, team_id, name=name)

@@ -58,10 +58,11 @@ class AsyncUser(AsyncSearchable, AsyncGettable, AsyncSavable):
         return await self.save()
 
 
-class AsyncUsers(AsyncNamespace):
+class AsyncUsers(AsyncNamespace[AsyncUser]):
     """``client.users``: users visible to the API key."""
 
     __slots__ = ()
+    _default_model = AsyncUser
 
     def list(
         self,
@@ -91,12 +92,12 @@ class AsyncUsers(AsyncNamespace):
                 "nickname_like": nickname_like,
             },
         )
-        return AsyncUser.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, user_id: str) -> AsyncUser:
         """The user with id ``user_id``."""
-        return await AsyncUser.get(self._client, user_id)
+        return await self._model.get(self._client, user_id)
 
     async def update(self, user_id: str, *, full_name: str) -> AsyncUser:
         """Change the full name of user ``user_id``."""
-        return await AsyncUser.update(self._client, user_id, full_name=full_name)
+        return await self._model.update(self._client, user_id, full_name=full_name)

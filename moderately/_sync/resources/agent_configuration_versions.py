@@ -138,10 +138,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class AgentConfigurationVersions(Namespace):
+class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
     """``client.agent_configuration_versions``: versions of agents' configurations."""
 
     __slots__ = ()
+    _default_model = AgentConfigurationVersion
 
     def list(
         self,
@@ -162,7 +163,7 @@ class AgentConfigurationVersions(Namespace):
             "versionNumbers": _join_numbers(version_numbers),
             "isCurrent": is_current,
         }
-        path = AgentConfigurationVersion._path
+        path = self._model._path
         response = self._client._request("GET", path, params=query)
         try:
             versions = _LIST.validate_json(response.content)
@@ -176,7 +177,7 @@ class AgentConfigurationVersions(Namespace):
 
     def retrieve(self, agent_configuration_version_id: str) -> AgentConfigurationVersion:
         """The configuration version with id ``agent_configuration_version_id``."""
-        return AgentConfigurationVersion.get(self._client, agent_configuration_version_id)
+        return self._model.get(self._client, agent_configuration_version_id)
 
     def create(
         self,
@@ -193,7 +194,7 @@ class AgentConfigurationVersions(Namespace):
         execution_config: Mapping[str, Any] | None = None,
     ) -> AgentConfigurationVersion:
         """Add a configuration version to an agent; ``is_current=True`` makes it the one in use."""
-        return AgentConfigurationVersion.create(
+        return self._model.create(
             self._client,
             agent_id=agent_id,
             instructions=instructions,
@@ -214,9 +215,7 @@ class AgentConfigurationVersions(Namespace):
     ) -> AgentConfigurationVersion:
         """Change the given fields of a configuration version; others stay as they are."""
         plain = {name: _plain(value) for name, value in changes.items()}
-        return AgentConfigurationVersion.update(
-            self._client, agent_configuration_version_id, **plain
-        )
+        return self._model.update(self._client, agent_configuration_version_id, **plain)
 
 
 def _join_numbers(value: int | Iterable[int] | None) -> str | None:

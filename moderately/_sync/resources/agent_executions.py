@@ -270,10 +270,11 @@ def _tail(
         interval = min(interval * 1.5, max_poll_interval)
 
 
-class AgentExecutions(Namespace):
+class AgentExecutions(Namespace[AgentExecution]):
     """``client.agent_executions``: runs of agents, their memory states and live tail."""
 
     __slots__ = ()
+    _default_model = AgentExecution
 
     def list(
         self,
@@ -315,11 +316,11 @@ class AgentExecutions(Namespace):
                 "has_agent_output": has_agent_output,
             },
         )
-        return AgentExecution.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, agent_execution_id: str) -> AgentExecution:
         """The execution with id ``agent_execution_id``."""
-        return AgentExecution.get(self._client, agent_execution_id)
+        return self._model.get(self._client, agent_execution_id)
 
     def create(
         self,
@@ -348,7 +349,7 @@ class AgentExecutions(Namespace):
             "planning_interval": planning_interval,
         }
         fields.update({k: v for k, v in optional.items() if v is not None})
-        return AgentExecution.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def wait(
         self,
@@ -359,7 +360,7 @@ class AgentExecutions(Namespace):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AgentExecution], object] | None = None,
     ) -> AgentExecution:
-        """Retrieve an execution and poll it until it ends (see ``AgentExecution.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(agent_execution_id)
@@ -404,7 +405,7 @@ class AgentExecutions(Namespace):
     ) -> Iterator[AgentExecutionMemoryState]:
         """Yield each new memory state of an execution once, in order, until it ends.
 
-        See ``AgentExecution.live_tail``.
+        See ``self._model.live_tail``.
         """
         require_id(agent_execution_id, "agent_execution_id")
         _check_tail(after_version, poll_interval, max_poll_interval)

@@ -70,10 +70,11 @@ class Agent(Searchable, Gettable, Creatable, Savable, Deletable):
     success_rate: float | None = Field(default=None, frozen=True)
 
 
-class Agents(Namespace):
+class Agents(Namespace[Agent]):
     """``client.agents``: the team's agents."""
 
     __slots__ = ()
+    _default_model = Agent
 
     def list(
         self,
@@ -100,11 +101,11 @@ class Agents(Namespace):
                 "name_like": name_like,
             },
         )
-        return Agent.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, agent_id: str) -> Agent:
         """The agent with id ``agent_id``."""
-        return Agent.get(self._client, agent_id)
+        return self._model.get(self._client, agent_id)
 
     def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -116,12 +117,12 @@ class Agents(Namespace):
         fields = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return Agent.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(self, agent_id: str, **changes: Unpack[AgentChanges]) -> Agent:
         """Change the given fields of agent ``agent_id``; others stay as they are."""
-        return Agent.update(self._client, agent_id, **changes)
+        return self._model.update(self._client, agent_id, **changes)
 
     def delete(self, agent_id: str) -> None:
         """Delete agent ``agent_id``."""
-        Agent.delete_by_id(self._client, agent_id)
+        self._model.delete_by_id(self._client, agent_id)

@@ -139,10 +139,11 @@ def _fetch_usage(client: ModeratelyAI, token_id: str, query: Query) -> ApiTokenU
     return parse_as(ApiTokenUsage, client._request("GET", path, params=query))
 
 
-class ApiTokens(Namespace):
+class ApiTokens(Namespace[ApiToken]):
     """``client.api_tokens``: the team's API tokens and their usage."""
 
     __slots__ = ()
+    _default_model = ApiToken
 
     def list(
         self,
@@ -167,11 +168,11 @@ class ApiTokens(Namespace):
                 "token_ids": join_ids(token_ids, "token_ids"),
             },
         )
-        return ApiToken.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, token_id: str) -> ApiToken:
         """The token with id ``token_id``, with its creator and usage counts."""
-        return ApiToken.get(self._client, token_id)
+        return self._model.get(self._client, token_id)
 
     def create(
         self,
@@ -188,15 +189,15 @@ class ApiTokens(Namespace):
             fields["role"] = role
         if expires_at is not None:
             fields["expires_at"] = expires_at
-        return ApiToken.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(self, token_id: str, **changes: Unpack[ApiTokenChanges]) -> ApiToken:
         """Rename, re-date, (de)activate token ``token_id``; ``expires_at=None`` clears the date."""
-        return ApiToken.update(self._client, token_id, **changes)
+        return self._model.update(self._client, token_id, **changes)
 
     def delete(self, token_id: str) -> None:
         """Delete token ``token_id``; requests made with it fail from then on."""
-        ApiToken.delete_by_id(self._client, token_id)
+        self._model.delete_by_id(self._client, token_id)
 
     def usage(
         self,

@@ -46,10 +46,11 @@ class AuditLog(Searchable, Gettable):
     created_at: datetime | None = Field(default=None, frozen=True)
 
 
-class AuditLogs(Namespace):
+class AuditLogs(Namespace[AuditLog]):
     """``client.audit_logs``: the audit trail of the teams the API key belongs to."""
 
     __slots__ = ()
+    _default_model = AuditLog
 
     def list(
         self,
@@ -73,11 +74,11 @@ class AuditLogs(Namespace):
     ) -> Page[AuditLog]:
         """Audit entries the key may see, filtered; every visible team unless ``team_id``."""
         query = _audit_query(locals())
-        return AuditLog.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, audit_log_id: str) -> AuditLog:
         """The audit entry with id ``audit_log_id``."""
-        return AuditLog.get(self._client, audit_log_id)
+        return self._model.get(self._client, audit_log_id)
 
     def for_entity(
         self,
@@ -104,7 +105,7 @@ class AuditLogs(Namespace):
             raise InvalidArgumentError(f"entity_type is at most 50 characters; got {len(kind)}")
         path = build_path("/audit-logs/entity/{}/{}", kind, require_id(entity_id, "entity_id"))
         query = _audit_query(locals())
-        return AuditLog.search(self._client, query, page=page, path=path)
+        return self._model.search(self._client, query, page=page, path=path)
 
     def for_user(
         self,
@@ -129,7 +130,7 @@ class AuditLogs(Namespace):
         path = build_path("/audit-logs/user/{}", require_id(user_id, "user_id"))
         args = {k: v for k, v in locals().items() if k != "user_id"}
         query = _audit_query(args)
-        return AuditLog.search(self._client, query, page=page, path=path)
+        return self._model.search(self._client, query, page=page, path=path)
 
 
 # The filters every audit route takes, in the order they are sent.

@@ -53,7 +53,7 @@ class _Message(Model):
     message: str
 
 
-class Authentication(Namespace):
+class Authentication(Namespace[None]):
     """``client.authentication``: identity and sign-in; passwords and tokens are never shown."""
 
     __slots__ = ()

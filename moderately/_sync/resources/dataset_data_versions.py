@@ -219,10 +219,11 @@ def _detect_type(source: UploadSource) -> DataFileType:
     )
 
 
-class DatasetDataVersions(Namespace):
+class DatasetDataVersions(Namespace[DatasetDataVersion]):
     """``client.dataset_data_versions``: the uploaded data of datasets."""
 
     __slots__ = ()
+    _default_model = DatasetDataVersion
 
     def list(
         self,
@@ -257,11 +258,11 @@ class DatasetDataVersions(Namespace):
                 "file_type": file_type,
             },
         )
-        return DatasetDataVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, dataset_data_version_id: str) -> DatasetDataVersion:
         """The data version with id ``dataset_data_version_id``."""
-        return DatasetDataVersion.get(self._client, dataset_data_version_id)
+        return self._model.get(self._client, dataset_data_version_id)
 
     def upload(
         self,
@@ -278,7 +279,7 @@ class DatasetDataVersions(Namespace):
         ``file_type`` is taken from the name's extension (or the first bytes) when not given.
         Completing the upload makes the version current and starts the dataset's processing.
         """
-        return DatasetDataVersion.upload(
+        return self._model.upload(
             self._client,
             dataset_id,
             file,

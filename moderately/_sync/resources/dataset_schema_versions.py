@@ -81,10 +81,11 @@ class DatasetSchemaVersion(Searchable, Gettable, Creatable, Savable):
         return self.save()
 
 
-class DatasetSchemaVersions(Namespace):
+class DatasetSchemaVersions(Namespace[DatasetSchemaVersion]):
     """``client.dataset_schema_versions``: the schemas of datasets."""
 
     __slots__ = ()
+    _default_model = DatasetSchemaVersion
 
     def list(
         self,
@@ -116,11 +117,11 @@ class DatasetSchemaVersions(Namespace):
                 "version_no": version_no,
             },
         )
-        return DatasetSchemaVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, dataset_schema_version_id: str) -> DatasetSchemaVersion:
         """The schema version with id ``dataset_schema_version_id``."""
-        return DatasetSchemaVersion.get(self._client, dataset_schema_version_id)
+        return self._model.get(self._client, dataset_schema_version_id)
 
     def create(
         self,
@@ -140,7 +141,7 @@ class DatasetSchemaVersions(Namespace):
             fields["parsing_options"] = _options(parsing_options)
         if status is not None:
             fields["status"] = status
-        return DatasetSchemaVersion.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(
         self, dataset_schema_version_id: str, **changes: Unpack[SchemaChanges]
@@ -151,7 +152,7 @@ class DatasetSchemaVersions(Namespace):
             fields["columns_json"] = list(fields.pop("columns"))
         if "parsing_options" in fields:
             fields["parsing_options"] = _options(fields["parsing_options"])
-        return DatasetSchemaVersion.update(self._client, dataset_schema_version_id, **fields)
+        return self._model.update(self._client, dataset_schema_version_id, **fields)
 
 
 def _options(value: Mapping[str, Any] | BaseModel) -> Any:

@@ -300,10 +300,11 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
         self.__pydantic_extra__ = fresh.__pydantic_extra__
 
 
-class Datasets(Namespace):
+class Datasets(Namespace[Dataset]):
     """``client.datasets``: the team's datasets."""
 
     __slots__ = ()
+    _default_model = Dataset
 
     def list(
         self,
@@ -335,11 +336,11 @@ class Datasets(Namespace):
                 "name": name,
             },
         )
-        return Dataset.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, dataset_id: str) -> Dataset:
         """The dataset with id ``dataset_id``."""
-        return Dataset.get(self._client, dataset_id)
+        return self._model.get(self._client, dataset_id)
 
     def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -351,12 +352,12 @@ class Datasets(Namespace):
         fields: dict[str, Any] = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return Dataset.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(self, dataset_id: str, **changes: Unpack[DatasetChanges]) -> Dataset:
         """Change the given fields of a dataset; ``should_process=True`` also reprocesses it."""
-        return Dataset.update(self._client, dataset_id, **changes)
+        return self._model.update(self._client, dataset_id, **changes)
 
     def delete(self, dataset_id: str) -> None:
         """Delete dataset ``dataset_id`` with its data and schema versions."""
-        Dataset.delete_by_id(self._client, dataset_id)
+        self._model.delete_by_id(self._client, dataset_id)

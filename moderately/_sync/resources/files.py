@@ -239,10 +239,11 @@ def _discard(client: ModeratelyAI, file_id: str, exc: BaseException) -> None:
         exc.add_note(f"The unfinished file record {file_id} was deleted.")
 
 
-class Files(Namespace):
+class Files(Namespace[File]):
     """``client.files``: upload, list, retrieve, download and delete the team's files."""
 
     __slots__ = ()
+    _default_model = File
 
     def upload(
         self,
@@ -262,7 +263,7 @@ class Files(Namespace):
         to one guessed from the name and first bytes. ``progress(done, total)`` follows the PUT.
         """
         team = team_id if team_id is not None else self._client._config.require_team("files.upload")
-        return File.upload(
+        return self._model.upload(
             self._client,
             file,
             team_id=team,
@@ -334,15 +335,15 @@ class Files(Namespace):
                 "upload_status": upload_status,
             },
         )
-        return File.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, file_id: str) -> File:
         """The file with id ``file_id`` (its metadata; ``download`` fetches the bytes)."""
-        return File.get(self._client, file_id)
+        return self._model.get(self._client, file_id)
 
     def delete(self, file_id: str) -> None:
         """Delete file ``file_id`` and its bytes."""
-        File.delete_by_id(self._client, file_id)
+        self._model.delete_by_id(self._client, file_id)
 
     @overload
     def download(

@@ -139,10 +139,11 @@ class PipelineConfigurationVersion(Searchable, Gettable, Creatable, Savable, Del
         return cls._parse(client, client._request("POST", path, json={}))
 
 
-class PipelineConfigurationVersions(Namespace):
+class PipelineConfigurationVersions(Namespace[PipelineConfigurationVersion]):
     """``client.pipeline_configuration_versions``: versions of pipeline configurations."""
 
     __slots__ = ()
+    _default_model = PipelineConfigurationVersion
 
     def list(
         self,
@@ -177,11 +178,11 @@ class PipelineConfigurationVersions(Namespace):
                 "statuses": join_choices(statuses, CONFIGURATION_STATUSES, "statuses"),
             },
         )
-        return PipelineConfigurationVersion.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, pipeline_configuration_version_id: str) -> PipelineConfigurationVersion:
         """The configuration version with id ``pipeline_configuration_version_id``."""
-        return PipelineConfigurationVersion.get(self._client, pipeline_configuration_version_id)
+        return self._model.get(self._client, pipeline_configuration_version_id)
 
     def create(
         self,
@@ -194,7 +195,7 @@ class PipelineConfigurationVersions(Namespace):
         fields: dict[str, Any] = {"pipeline_id": pipeline_id, "configuration": configuration}
         if status is not None:
             fields["status"] = status
-        return PipelineConfigurationVersion.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(
         self,
@@ -202,31 +203,27 @@ class PipelineConfigurationVersions(Namespace):
         **changes: Unpack[PipelineConfigurationVersionChanges],
     ) -> PipelineConfigurationVersion:
         """Change the configuration or status of a version; the current one cannot be edited."""
-        return PipelineConfigurationVersion.update(
-            self._client, pipeline_configuration_version_id, **changes
-        )
+        return self._model.update(self._client, pipeline_configuration_version_id, **changes)
 
     def delete(self, pipeline_configuration_version_id: str) -> None:
         """Delete a version (archive the current version first)."""
-        PipelineConfigurationVersion.delete_by_id(self._client, pipeline_configuration_version_id)
+        self._model.delete_by_id(self._client, pipeline_configuration_version_id)
 
     def clone(self, pipeline_configuration_version_id: str) -> PipelineConfigurationVersion:
         """Copy a version into a new draft with the next version number."""
         require_id(pipeline_configuration_version_id, "pipeline_configuration_version_id")
-        return PipelineConfigurationVersion._clone_by_id(
-            self._client, pipeline_configuration_version_id
-        )
+        return self._model._clone_by_id(self._client, pipeline_configuration_version_id)
 
     def validate(self, configuration: dict[str, Any]) -> PipelineConfigurationValidation:
         """Check a configuration on the platform without saving it; errors come back as data."""
         body = _Validate.check(configuration=configuration).wire()
-        path = PipelineConfigurationVersion._path + "/validate"
+        path = self._model._path + "/validate"
         response = self._client._request("POST", path, json=body)
         return parse_as(PipelineConfigurationValidation, response)
 
     def get_schema(self) -> dict[str, Any] | None:
         """The JSON Schema (draft 7) every pipeline configuration must follow."""
-        path = PipelineConfigurationVersion._path + "/schema"
+        path = self._model._path + "/schema"
         response = self._client._request("GET", path)
         try:
             return _SCHEMA.validate_json(response.content or b"null")

@@ -247,10 +247,11 @@ def _decode_stored(raw: bytes, meta: _StoredOutputMeta) -> Any:
     return from_json(raw)
 
 
-class PipelineExecutions(Namespace):
+class PipelineExecutions(Namespace[PipelineExecution]):
     """``client.pipeline_executions``: runs of pipelines, their progress and output."""
 
     __slots__ = ()
+    _default_model = PipelineExecution
 
     def list(
         self,
@@ -289,11 +290,11 @@ class PipelineExecutions(Namespace):
                 "statuses": join_choices(statuses, EXECUTION_STATUSES, "statuses"),
             },
         )
-        return PipelineExecution.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, pipeline_execution_id: str) -> PipelineExecution:
         """The execution with id ``pipeline_execution_id``."""
-        return PipelineExecution.get(self._client, pipeline_execution_id)
+        return self._model.get(self._client, pipeline_execution_id)
 
     def create(
         self,
@@ -314,18 +315,18 @@ class PipelineExecutions(Namespace):
             fields["current_step"] = current_step
         if total_steps is not None:
             fields["total_steps"] = total_steps
-        return PipelineExecution.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(
         self, pipeline_execution_id: str, **changes: Unpack[PipelineExecutionChanges]
     ) -> PipelineExecution:
         """Change the given fields (status, progress, output) of an execution; others stay."""
-        return PipelineExecution.update(self._client, pipeline_execution_id, **changes)
+        return self._model.update(self._client, pipeline_execution_id, **changes)
 
     def cancel(self, pipeline_execution_id: str, *, reason: str | None = None) -> PipelineExecution:
         """Cancel a pending or running execution; an ended one is refused by the platform."""
         require_id(pipeline_execution_id, "pipeline_execution_id")
-        return PipelineExecution._cancel_by_id(self._client, pipeline_execution_id, reason)
+        return self._model._cancel_by_id(self._client, pipeline_execution_id, reason)
 
     def get_output(self, pipeline_execution_id: str) -> Any:
         """The output of an execution: inline data, or the stored file downloaded and parsed."""
@@ -341,7 +342,7 @@ class PipelineExecutions(Namespace):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[PipelineExecution], object] | None = None,
     ) -> PipelineExecution:
-        """Retrieve an execution and poll it until it ends (see ``PipelineExecution.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(pipeline_execution_id)

@@ -238,10 +238,11 @@ class Pipeline(
         )
 
 
-class Pipelines(Namespace):
+class Pipelines(Namespace[Pipeline]):
     """``client.pipelines``: the team's pipelines."""
 
     __slots__ = ()
+    _default_model = Pipeline
 
     def list(
         self,
@@ -270,11 +271,11 @@ class Pipelines(Namespace):
                 "name_like": name_like,
             },
         )
-        return Pipeline.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, pipeline_id: str) -> Pipeline:
         """The pipeline with id ``pipeline_id``."""
-        return Pipeline.get(self._client, pipeline_id)
+        return self._model.get(self._client, pipeline_id)
 
     def create(
         self, *, name: str, description: str | None = None, team_id: str | None = None
@@ -288,12 +289,12 @@ class Pipelines(Namespace):
         fields = {"team_id": team, "name": name}
         if description is not None:
             fields["description"] = description
-        return Pipeline.create(self._client, **fields)
+        return self._model.create(self._client, **fields)
 
     def update(self, pipeline_id: str, **changes: Unpack[PipelineChanges]) -> Pipeline:
         """Change the given fields of pipeline ``pipeline_id``; others stay as they are."""
-        return Pipeline.update(self._client, pipeline_id, **changes)
+        return self._model.update(self._client, pipeline_id, **changes)
 
     def delete(self, pipeline_id: str) -> None:
         """Delete pipeline ``pipeline_id``."""
-        Pipeline.delete_by_id(self._client, pipeline_id)
+        self._model.delete_by_id(self._client, pipeline_id)

@@ -63,10 +63,11 @@ class TeamUser(Searchable, Gettable, Savable, Deletable):
         return self.role == "admin"
 
 
-class TeamUsers(Namespace):
+class TeamUsers(Namespace[TeamUser]):
     """``client.team_users``: who belongs to the team, with which role."""
 
     __slots__ = ()
+    _default_model = TeamUser
 
     def list(
         self,
@@ -106,16 +107,16 @@ class TeamUsers(Namespace):
                 "email_like": email_like,
             },
         )
-        return TeamUser.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, team_user_id: str) -> TeamUser:
         """The membership with id ``team_user_id``."""
-        return TeamUser.get(self._client, team_user_id)
+        return self._model.get(self._client, team_user_id)
 
     def update(self, team_user_id: str, **changes: Unpack[TeamUserChanges]) -> TeamUser:
         """Change the role or default flag of membership ``team_user_id``."""
-        return TeamUser.update(self._client, team_user_id, **changes)
+        return self._model.update(self._client, team_user_id, **changes)
 
     def delete(self, team_user_id: str) -> None:
         """Remove the user of membership ``team_user_id`` from its team."""
-        TeamUser.delete_by_id(self._client, team_user_id)
+        self._model.delete_by_id(self._client, team_user_id)

@@ -40,10 +40,11 @@ class Team(Searchable, Gettable, Creatable, Savable):
     updated_at: datetime | None = Field(default=None, frozen=True)
 
 
-class Teams(Namespace):
+class Teams(Namespace[Team]):
     """``client.teams``: the teams the API key can see."""
 
     __slots__ = ()
+    _default_model = Team
 
     def list(
         self,
@@ -64,16 +65,16 @@ class Teams(Namespace):
             order_direction=order_direction,
             filters={"team_ids": join_ids(team_ids, "team_ids"), "name": name},
         )
-        return Team.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, team_id: str) -> Team:
         """The team with id ``team_id``."""
-        return Team.get(self._client, team_id)
+        return self._model.get(self._client, team_id)
 
     def create(self, *, name: str) -> Team:
         """Create a team."""
-        return Team.create(self._client, name=name)
+        return self._model.create(self._client, name=name)
 
     def update(self, team_id: str, *, name: str) -> Team:
         """Rename team ``team_id``."""
-        return Team.update(self._client, team_id, name=name)
+        return self._model.update(self._client, team_id, name=name)

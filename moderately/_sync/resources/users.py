@@ -60,10 +60,11 @@ class User(Searchable, Gettable, Savable):
         return self.save()
 
 
-class Users(Namespace):
+class Users(Namespace[User]):
     """``client.users``: users visible to the API key."""
 
     __slots__ = ()
+    _default_model = User
 
     def list(
         self,
@@ -93,12 +94,12 @@ class Users(Namespace):
                 "nickname_like": nickname_like,
             },
         )
-        return User.search(self._client, query, page=page)
+        return self._model.search(self._client, query, page=page)
 
     def retrieve(self, user_id: str) -> User:
         """The user with id ``user_id``."""
-        return User.get(self._client, user_id)
+        return self._model.get(self._client, user_id)
 
     def update(self, user_id: str, *, full_name: str) -> User:
         """Change the full name of user ``user_id``."""
-        return User.update(self._client, user_id, full_name=full_name)
+        return self._model.update(self._client, user_id, full_name=full_name)
