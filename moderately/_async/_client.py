@@ -1,4 +1,4 @@
-"""The async client: settings, lifecycle, resource namespaces and the request entry point."""
+"""The client: settings, lifecycle, resource namespaces and the request entry point."""
 
 from __future__ import annotations
 
@@ -50,11 +50,11 @@ class ClientOptions(TypedDict, total=False):
 
 
 class AsyncModeratelyAI:
-    """Async client for the Moderately AI platform.
+    """Client for the Moderately AI platform.
 
     Settings come from the arguments, then the environment (MODERATELY_API_KEY,
-    MODERATELY_TEAM_ID, MODERATELY_BASE_URL), then defaults. Use it as ``async with`` or call
-    ``aclose()``; the connection pool opens on first use, on the loop that uses it.
+    MODERATELY_TEAM_ID, MODERATELY_BASE_URL), then defaults. Use it in ``async with`` or call
+    ``aclose()`` when done; connections open on first use and are reused across calls.
     """
 
     hooks: HookRegistry[AsyncBeforeHook, AsyncAfterHook]

@@ -134,7 +134,7 @@ class AsyncAgentExecution(AsyncSearchable, AsyncGettable, AsyncCreatable):
         order_direction: Direction | None = None,
         latest: bool | None = None,
     ) -> AsyncPageRequest[AgentExecutionMemoryState]:
-        """Memory state versions of this execution: a page when awaited, all when iterated."""
+        """Memory state versions of this execution: a page, or every item when iterated."""
         return _memory_states(
             self.client, self.id, page, page_size, order_by, order_direction, latest
         )
@@ -287,7 +287,7 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
         page: int = 1,
         page_size: int | None = None,
     ) -> AsyncPageRequest[AsyncAgentExecution]:
-        """Executions in the client's team (or ``team_ids``): one page awaited, all iterated.
+        """Executions in the client's team (or ``team_ids``): a page, or every item when iterated.
 
         The platform serves at most 100 per page here, and takes no sort order.
         """
@@ -380,7 +380,7 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
         order_direction: Direction | None = None,
         latest: bool | None = None,
     ) -> AsyncPageRequest[AgentExecutionMemoryState]:
-        """Memory state versions of an execution: a page when awaited, all when iterated."""
+        """Memory state versions of an execution: a page, or every item when iterated."""
         return _memory_states(
             self._client, agent_execution_id, page, page_size, order_by, order_direction, latest
         )

@@ -85,7 +85,7 @@ class AsyncAgents(AsyncNamespace[AsyncAgent]):
         order_by: AgentOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncAgent]:
-        """Agents of the client's team (or ``team_ids``): a page when awaited, all when iterated."""
+        """Agents of the client's team (or ``team_ids``): a page, or every item when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team("agents.list")
         query = list_query(
             page=page,

@@ -237,7 +237,7 @@ class AsyncDatasetDataVersions(AsyncNamespace[AsyncDatasetDataVersion]):
         order_by: VersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncDatasetDataVersion]:
-        """Data versions, filtered: one page when awaited, every item when iterated."""
+        """Data versions, filtered: a page, or every item when iterated."""
         check_choice("status", status, get_args(VersionStatus))
         check_choice("file_type", file_type, get_args(DataFileType))
         check_version_no(version_no)

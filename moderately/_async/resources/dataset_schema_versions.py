@@ -96,7 +96,7 @@ class AsyncDatasetSchemaVersions(AsyncNamespace[AsyncDatasetSchemaVersion]):
         order_by: VersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncDatasetSchemaVersion]:
-        """Schema versions, filtered: one page when awaited, every item when iterated."""
+        """Schema versions, filtered: a page, or every item when iterated."""
         check_choice("status", status, get_args(VersionStatus))
         check_version_no(version_no)
         query = list_query(

@@ -206,7 +206,7 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
     def list_data_versions(
         self, *, status: VersionStatus | None = None, page_size: int | None = None
     ) -> AsyncPageRequest[AsyncDatasetDataVersion]:
-        """Data versions of the dataset, oldest first: a page when awaited, all when iterated."""
+        """Data versions of the dataset, oldest first: a page, or every item when iterated."""
         return AsyncDatasetDataVersions(self.client).list(
             dataset_ids=self.dataset_id,
             status=status,
@@ -218,7 +218,7 @@ class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable,
     def list_schema_versions(
         self, *, status: VersionStatus | None = None, page_size: int | None = None
     ) -> AsyncPageRequest[AsyncDatasetSchemaVersion]:
-        """Schema versions of the dataset, oldest first: a page when awaited, all when iterated."""
+        """Schema versions of the dataset, oldest first: a page, or every item when iterated."""
         return AsyncDatasetSchemaVersions(self.client).list(
             dataset_ids=self.dataset_id,
             status=status,
@@ -318,7 +318,7 @@ class AsyncDatasets(AsyncNamespace[AsyncDataset]):
         order_by: DatasetOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncDataset]:
-        """Datasets of the client's team (or ``team_ids``): a page when awaited, all when iterated.
+        """Datasets of the client's team (or ``team_ids``): a page, or every item when iterated.
 
         Listed datasets lack the ``active_*`` ids and ``processing_status``; ``refresh()`` one.
         """

@@ -157,7 +157,7 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace[AsyncPipelineConfigurati
         order_by: PipelineConfigurationVersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineConfigurationVersion]:
-        """Versions in the client's team (or ``team_ids``): one page awaited, all iterated."""
+        """Versions in the client's team (or ``team_ids``): a page, or every item when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team(
             "pipeline_configuration_versions.list"
         )

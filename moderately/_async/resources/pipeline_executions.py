@@ -266,7 +266,7 @@ class AsyncPipelineExecutions(AsyncNamespace[AsyncPipelineExecution]):
         order_by: PipelineExecutionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineExecution]:
-        """Executions in the client's team (or ``team_ids``): one page awaited, all iterated."""
+        """Executions of the client's team (or ``team_ids``): a page, or all when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team(
             "pipeline_executions.list"
         )

@@ -196,7 +196,7 @@ class AsyncPipeline(
         order_by: Literal["version", "created_at", "updated_at"] | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineConfigurationVersion]:
-        """Configuration versions of this pipeline: a page when awaited, all when iterated."""
+        """Configuration versions of this pipeline: a page, or every item when iterated."""
         return AsyncPipelineConfigurationVersions(self.client).list(
             pipeline_ids=self.pipeline_id,
             team_ids=self.team_id,
@@ -224,7 +224,7 @@ class AsyncPipeline(
         order_by: Literal["created_at", "updated_at", "started_at"] | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineExecution]:
-        """Executions of this pipeline: a page when awaited, all when iterated."""
+        """Executions of this pipeline: a page, or every item when iterated."""
         return AsyncPipelineExecutions(self.client).list(
             pipeline_ids=self.pipeline_id,
             team_ids=self.team_id,
@@ -253,7 +253,7 @@ class AsyncPipelines(AsyncNamespace[AsyncPipeline]):
         order_by: PipelineOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipeline]:
-        """Pipelines of the client's team (or ``team_ids``): one page awaited, all iterated."""
+        """Pipelines of the client's team (or ``team_ids``): a page, or every item when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team(
             "pipelines.list"
         )

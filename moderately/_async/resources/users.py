@@ -77,7 +77,7 @@ class AsyncUsers(AsyncNamespace[AsyncUser]):
         order_by: UserOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncUser]:
-        """Users matching the filters: one page when awaited, every item when iterated."""
+        """Users matching the filters: a page, or every item when iterated."""
         query = list_query(
             page=page,
             page_size=page_size,

@@ -137,7 +137,7 @@ class AgentExecution(Searchable, Gettable, Creatable):
         order_direction: Direction | None = None,
         latest: bool | None = None,
     ) -> Page[AgentExecutionMemoryState]:
-        """Memory state versions of this execution: a page when awaited, all when iterated."""
+        """Memory state versions of this execution: a page, or every item when iterated."""
         return _memory_states(
             self.client, self.id, page, page_size, order_by, order_direction, latest
         )
@@ -288,7 +288,7 @@ class AgentExecutions(Namespace[AgentExecution]):
         page: int = 1,
         page_size: int | None = None,
     ) -> Page[AgentExecution]:
-        """Executions in the client's team (or ``team_ids``): one page awaited, all iterated.
+        """Executions in the client's team (or ``team_ids``): a page, or every item when iterated.
 
         The platform serves at most 100 per page here, and takes no sort order.
         """
@@ -381,7 +381,7 @@ class AgentExecutions(Namespace[AgentExecution]):
         order_direction: Direction | None = None,
         latest: bool | None = None,
     ) -> Page[AgentExecutionMemoryState]:
-        """Memory state versions of an execution: a page when awaited, all when iterated."""
+        """Memory state versions of an execution: a page, or every item when iterated."""
         return _memory_states(
             self._client, agent_execution_id, page, page_size, order_by, order_direction, latest
         )

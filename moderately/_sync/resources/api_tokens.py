@@ -155,7 +155,7 @@ class ApiTokens(Namespace[ApiToken]):
         order_by: ApiTokenOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[ApiToken]:
-        """Tokens of the client's team (or ``team_id``): a page when awaited, all when iterated."""
+        """Tokens of the client's team (or ``team_id``): a page, or every item when iterated."""
         team = team_id if team_id is not None else self._client._config.require_team("api_tokens")
         query = list_query(
             page=page,

@@ -99,7 +99,7 @@ class DatasetSchemaVersions(Namespace[DatasetSchemaVersion]):
         order_by: VersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[DatasetSchemaVersion]:
-        """Schema versions, filtered: one page when awaited, every item when iterated."""
+        """Schema versions, filtered: a page, or every item when iterated."""
         check_choice("status", status, get_args(VersionStatus))
         check_version_no(version_no)
         query = list_query(

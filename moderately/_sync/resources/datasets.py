@@ -206,7 +206,7 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
     def list_data_versions(
         self, *, status: VersionStatus | None = None, page_size: int | None = None
     ) -> Page[DatasetDataVersion]:
-        """Data versions of the dataset, oldest first: a page when awaited, all when iterated."""
+        """Data versions of the dataset, oldest first: a page, or every item when iterated."""
         return DatasetDataVersions(self.client).list(
             dataset_ids=self.dataset_id,
             status=status,
@@ -218,7 +218,7 @@ class Dataset(Searchable, Gettable, Creatable, Savable, Deletable):
     def list_schema_versions(
         self, *, status: VersionStatus | None = None, page_size: int | None = None
     ) -> Page[DatasetSchemaVersion]:
-        """Schema versions of the dataset, oldest first: a page when awaited, all when iterated."""
+        """Schema versions of the dataset, oldest first: a page, or every item when iterated."""
         return DatasetSchemaVersions(self.client).list(
             dataset_ids=self.dataset_id,
             status=status,
@@ -318,7 +318,7 @@ class Datasets(Namespace[Dataset]):
         order_by: DatasetOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[Dataset]:
-        """Datasets of the client's team (or ``team_ids``): a page when awaited, all when iterated.
+        """Datasets of the client's team (or ``team_ids``): a page, or every item when iterated.
 
         Listed datasets lack the ``active_*`` ids and ``processing_status``; ``refresh()`` one.
         """

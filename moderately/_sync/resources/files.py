@@ -308,7 +308,7 @@ class Files(Namespace[File]):
         order_by: FileOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[File]:
-        """Files of the client's team (or ``team_ids``): a page when awaited, all when iterated.
+        """Files of the client's team (or ``team_ids``): a page, or every item when iterated.
 
         ``page_size`` is at most 100 here; several ids, types or hashes may be given as a list.
         """

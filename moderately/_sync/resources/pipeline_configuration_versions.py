@@ -158,7 +158,7 @@ class PipelineConfigurationVersions(Namespace[PipelineConfigurationVersion]):
         order_by: PipelineConfigurationVersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[PipelineConfigurationVersion]:
-        """Versions in the client's team (or ``team_ids``): one page awaited, all iterated."""
+        """Versions in the client's team (or ``team_ids``): a page, or every item when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team(
             "pipeline_configuration_versions.list"
         )

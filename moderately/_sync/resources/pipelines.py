@@ -198,7 +198,7 @@ class Pipeline(
         order_by: Literal["version", "created_at", "updated_at"] | None = None,
         order_direction: Direction | None = None,
     ) -> Page[PipelineConfigurationVersion]:
-        """Configuration versions of this pipeline: a page when awaited, all when iterated."""
+        """Configuration versions of this pipeline: a page, or every item when iterated."""
         return PipelineConfigurationVersions(self.client).list(
             pipeline_ids=self.pipeline_id,
             team_ids=self.team_id,
@@ -226,7 +226,7 @@ class Pipeline(
         order_by: Literal["created_at", "updated_at", "started_at"] | None = None,
         order_direction: Direction | None = None,
     ) -> Page[PipelineExecution]:
-        """Executions of this pipeline: a page when awaited, all when iterated."""
+        """Executions of this pipeline: a page, or every item when iterated."""
         return PipelineExecutions(self.client).list(
             pipeline_ids=self.pipeline_id,
             team_ids=self.team_id,
@@ -255,7 +255,7 @@ class Pipelines(Namespace[Pipeline]):
         order_by: PipelineOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[Pipeline]:
-        """Pipelines of the client's team (or ``team_ids``): one page awaited, all iterated."""
+        """Pipelines of the client's team (or ``team_ids``): a page, or every item when iterated."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team(
             "pipelines.list"
         )

@@ -56,7 +56,7 @@ class Teams(Namespace[Team]):
         order_by: TeamOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[Team]:
-        """Teams, filtered by ids or exact name; one page when awaited, every item when iterated."""
+        """Teams, filtered by ids or exact name; a page, or every item when iterated."""
         query = list_query(
             page=page,
             page_size=page_size,

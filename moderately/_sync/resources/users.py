@@ -79,7 +79,7 @@ class Users(Namespace[User]):
         order_by: UserOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[User]:
-        """Users matching the filters: one page when awaited, every item when iterated."""
+        """Users matching the filters: a page, or every item when iterated."""
         query = list_query(
             page=page,
             page_size=page_size,
