@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from ._budget import RetryBudget
 from ._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECT_TIMEOUT,
@@ -83,6 +84,8 @@ class ClientConfig:
     retry: RetryPolicy
     default_headers: tuple[tuple[str, str], ...] = ()
     max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
+    retry_budget: RetryBudget = field(default_factory=RetryBudget, repr=False, compare=False)
+    """Tokens for retries; the same object in a client and all its ``with_options`` copies."""
     request_headers: Mapping[str, str] = field(init=False, repr=False, compare=False)
     """Headers of every API request, built once per configuration (never shown: it has the key)."""
     client_timeout: aiohttp.ClientTimeout = field(init=False, repr=False, compare=False)
@@ -116,6 +119,7 @@ class ClientConfig:
         default_headers: dict[str, str] | None,
         retry_policy: RetryPolicy | None = None,
         max_response_size: int | None = None,
+        retry_budget: RetryBudget | None = None,
     ) -> ClientConfig:
         """Resolve settings: explicit argument, then environment, then default."""
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
@@ -138,6 +142,7 @@ class ClientConfig:
             retry=retry,
             default_headers=tuple((default_headers or {}).items()),
             max_response_size=max_response_size or DEFAULT_MAX_RESPONSE_SIZE,
+            retry_budget=_check_budget(RetryBudget() if retry_budget is None else retry_budget),
         )
 
     def updated(self, **changes: Any) -> ClientConfig:
@@ -161,6 +166,8 @@ class ClientConfig:
             new = replace(new, retry=policy)
         if (unknown := changes.pop("retry_unknown_outcome", _UNSET)) is not _UNSET:
             new = replace(new, retry=replace(new.retry, retry_unknown_outcome=bool(unknown)))
+        if (budget := changes.pop("retry_budget", _UNSET)) is not _UNSET:
+            new = replace(new, retry_budget=_check_budget(budget))
         if (headers := changes.pop("default_headers", _UNSET)) is not _UNSET:
             merged = dict(new.default_headers) | dict(headers or {})
             new = replace(new, default_headers=tuple(merged.items()))
@@ -226,6 +233,14 @@ def _check_timeout(timeout: object) -> float:
     ):
         raise ConfigurationError(f"timeout must be a positive number of seconds; got {timeout!r}")
     return float(timeout)
+
+
+def _check_budget(budget: object) -> RetryBudget:
+    if not isinstance(budget, RetryBudget):
+        raise ConfigurationError(
+            f"retry_budget must be a moderately.RetryBudget; got {type(budget).__name__}"
+        )
+    return budget
 
 
 def _check_retries(value: object) -> int:

@@ -31,6 +31,7 @@ from ._request import Query, RequestOptions, encode_query
 from ._response import Response
 from ._retry import parse_retry_after, retrying
 from ._storage import StorageTransfers
+from ._tls import Verify, ssl_option
 
 _RETRY_COUNTS = tuple(str(n) for n in range(10))
 
@@ -42,7 +43,8 @@ class ClientClosedError(ModeratelyError, RuntimeError):
 class AsyncTransport(StorageTransfers):
     """Owns one aiohttp session, made lazily on the loop that first uses it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, verify: Verify = True) -> None:
+        self._ssl = ssl_option(verify)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -59,14 +61,15 @@ class AsyncTransport(StorageTransfers):
         loop = asyncio.get_running_loop()
         session = self._session
         if session is None:
-            connector = aiohttp.TCPConnector(limit=100, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(limit=100, ttl_dns_cache=300, ssl=self._ssl)
             session = aiohttp.ClientSession(
                 connector=connector,
                 # The session must not keep cookies: auth is by header, and cookies from one
                 # call must never leak into another (or into a presigned storage URL).
                 cookie_jar=aiohttp.DummyCookieJar(),
                 skip_auto_headers=("User-Agent",),
-                # Certificates are always verified unless the connector was told otherwise.
+                # Certificates are verified unless the client was made with verify=False
+                # (see _tls.py), which the connector's ssl= carries.
                 raise_for_status=False,
             )
             self._session = session
@@ -156,7 +159,7 @@ class AsyncTransport(StorageTransfers):
                     attempt_timeout = aiohttp.ClientTimeout(
                         total=left, connect=min(DEFAULT_CONNECT_TIMEOUT, left)
                     )
-            return await self._attempt(
+            response = await self._attempt(
                 session,
                 config,
                 method,
@@ -168,6 +171,8 @@ class AsyncTransport(StorageTransfers):
                 attempt_timeout,
                 idempotency_key,
             )
+            config.retry_budget.record_success()
+            return response
 
         # The first attempt runs without the retry machinery: most calls succeed at once, and
         # building a tenacity controller for each of them would be pure overhead.
@@ -182,7 +187,11 @@ class AsyncTransport(StorageTransfers):
         # Tenacity takes over from here. The first failure is replayed as its attempt 1, so the
         # policy (what to retry, how long to wait) is applied by one controller from the start.
         async for controlled in retrying(
-            config.retry, method, max_retries=max_retries, deadline=deadline
+            config.retry,
+            method,
+            max_retries=max_retries,
+            deadline=deadline,
+            budget=config.retry_budget,
         ):
             with controlled:
                 if first_failure is not None:
@@ -229,6 +238,14 @@ class AsyncTransport(StorageTransfers):
             connect_only = isinstance(exc, aiohttp.ConnectionTimeoutError)
             raise APITimeoutError(
                 f"{method} {safe_url} timed out", outcome_unknown=not connect_only, **ident
+            ) from exc
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise APIConnectionError(
+                f"TLS certificate verification failed for {method} {safe_url}: "
+                f"{exc.certificate_error}. If the server uses a private CA, pass "
+                "verify='/path/to/ca.pem' to the client (see docs/reliability.md).",
+                outcome_unknown=False,
+                **ident,
             ) from exc
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(

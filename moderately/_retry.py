@@ -17,6 +17,10 @@ The wait before retry ``n`` (1-based) is the server's Retry-After when it is a s
 seconds no larger than ``max_retry_after``; otherwise full-jitter exponential backoff:
 ``uniform(0, min(max_backoff, initial_backoff * 2 ** (n - 1)))``. Full jitter spreads a crowd of
 clients that failed together, which plain exponential backoff would keep in lockstep.
+
+Every retry also spends one token of the client's ``RetryBudget`` (``_budget.py``), shared by
+the client and its ``with_options`` copies; once it is spent, failures surface at once instead
+of being retried, so many tasks meeting one outage cannot multiply the load on it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from aiohttp import ClientConnectorCertificateError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -37,6 +42,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
+from ._budget import BUDGET_SPENT_NOTE, RetryBudget
 from ._errors import APIConnectionError, APIStatusError, ConfigurationError
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -78,6 +84,9 @@ class RetryPolicy:
                 return self._unknown_outcome_ok(method)
             return False
         if isinstance(error, APIConnectionError):
+            if isinstance(error.__cause__, ClientConnectorCertificateError):
+                # A certificate that failed verification fails the same way on every attempt.
+                return False
             if not error.outcome_unknown:
                 return True
             return self._unknown_outcome_ok(method)
@@ -149,17 +158,40 @@ class _StopAtDeadline(stop_base):
         return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
 
 
+def spend_retry_token(budget: RetryBudget | None, error: BaseException | None) -> bool:
+    """Take a token from ``budget`` for one retry; when none is left, note why on ``error``."""
+    if budget is None or budget.try_spend():
+        return True
+    if error is not None:
+        error.add_note(BUDGET_SPENT_NOTE)
+    return False
+
+
+class _StopWhenBudgetSpent(stop_base):
+    """Stop when the retry budget has no token left (checked last, so only real retries pay)."""
+
+    def __init__(self, budget: RetryBudget | None) -> None:
+        self.budget = budget
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        return not spend_retry_token(self.budget, error)
+
+
 def retrying(
     policy: RetryPolicy,
     method: str,
     *,
     max_retries: int | None = None,
     deadline: float | None = None,
+    budget: RetryBudget | None = None,
 ) -> AsyncRetrying:
     """A tenacity controller that applies ``policy`` to attempts of one ``method`` call.
 
     With a ``deadline`` (a ``time.monotonic()`` value) it also stops before a wait that would
-    end past it: the caller's overall time limit is never overslept.
+    end past it: the caller's overall time limit is never overslept. With a ``budget`` each
+    retry spends one of its tokens, and an empty budget stops retrying.
     """
     import anyio
 
@@ -171,7 +203,13 @@ def retrying(
         return policy.wait_for(state.attempt_number, error)
 
     return AsyncRetrying(
-        stop=stop_any(stop_after_attempt(retries + 1), _StopAtDeadline(deadline)),
+        # stop_any checks in order and stops at the first yes, so the budget is charged only
+        # for a retry that the attempt count and the deadline would allow.
+        stop=stop_any(
+            stop_after_attempt(retries + 1),
+            _StopAtDeadline(deadline),
+            _StopWhenBudgetSpent(budget),
+        ),
         wait=wait,
         retry=retry_if_exception(lambda error: policy.should_retry(method, error)),
         sleep=anyio.sleep,

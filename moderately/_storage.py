@@ -46,7 +46,7 @@ class StorageTransfers:
             "User-Agent": USER_AGENT,
         }
         ident: dict[str, Any] = {"method": "PUT", "url": safe_url, "idempotency_key": None}
-        async for attempt in retrying(config.retry, "PUT"):
+        async for attempt in retrying(config.retry, "PUT", budget=config.retry_budget):
             with attempt:
                 with source.open() as reader:
                     body = _chunks(reader, source.size, progress)
@@ -89,7 +89,7 @@ class StorageTransfers:
         session = self._session_here()
         safe_url = redact_url(url)
         ident: dict[str, Any] = {"method": "GET", "url": safe_url, "idempotency_key": None}
-        async for attempt in retrying(config.retry, "GET"):
+        async for attempt in retrying(config.retry, "GET", budget=config.retry_budget):
             with attempt:
                 sink: AtomicFile | None = None
                 chunks: list[bytes] = []

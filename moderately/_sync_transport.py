@@ -28,6 +28,7 @@ from ._deadline import current_deadline
 from ._http import AsyncTransport
 from ._request import Query, RequestOptions
 from ._response import Response
+from ._tls import Verify
 from ._transfer import Progress, UploadSource
 
 T = TypeVar("T")
@@ -147,11 +148,12 @@ atexit.register(_close_all_at_exit)
 class SyncTransport:
     """Blocking twin of AsyncTransport, used by the generated sync client."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, verify: Verify = True) -> None:
         self._inner: AsyncTransport | None = None
         self._pid = os.getpid()
         self._closed = False
-        self._adopt(AsyncTransport())
+        self._verify = verify
+        self._adopt(AsyncTransport(verify=verify))
         _live.add(self)
 
     def _adopt(self, inner: AsyncTransport) -> None:
@@ -171,7 +173,7 @@ class SyncTransport:
             if self._inner is not None:
                 _inherited.append(self._inner)
             self._pid = os.getpid()
-            self._adopt(AsyncTransport())
+            self._adopt(AsyncTransport(verify=self._verify))
         inner = self._inner
         assert inner is not None
         return inner

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 
 from pydantic_core import to_json
 
+from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AsyncAfterHook, AsyncBeforeHook, HookRegistry
 from .._http import AsyncTransport
@@ -15,6 +16,7 @@ from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
 from .._retry import RetryPolicy
+from .._tls import Verify
 from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     retry_unknown_outcome: bool
     retry_policy: RetryPolicy
+    retry_budget: RetryBudget
     default_headers: dict[str, str]
 
 
@@ -72,6 +75,8 @@ class AsyncModeratelyAI:
         default_headers: dict[str, str] | None = None,
         max_response_size: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        retry_budget: RetryBudget | None = None,
+        verify: Verify = True,
     ) -> None:
         self._config = ClientConfig.resolve(
             api_key=api_key,
@@ -83,8 +88,11 @@ class AsyncModeratelyAI:
             default_headers=default_headers,
             max_response_size=max_response_size,
             retry_policy=retry_policy,
+            retry_budget=retry_budget,
         )
-        self._transport = AsyncTransport()
+        # verify (TLS: True, a CA path, an SSLContext, or False, logged) belongs to the
+        # connection pool, so with_options copies share it and cannot change it.
+        self._transport = AsyncTransport(verify=verify)
         self._owns_transport = True
         self.hooks = HookRegistry()
 

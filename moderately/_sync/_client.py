@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 
 from pydantic_core import to_json
 
+from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AfterHook, BeforeHook, HookRegistry
 from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
 from .._retry import RetryPolicy
+from .._tls import Verify
 from .._sync_transport import SyncTransport
 from .._types import Health, WhoAmI
 
@@ -48,6 +50,7 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     retry_unknown_outcome: bool
     retry_policy: RetryPolicy
+    retry_budget: RetryBudget
     default_headers: dict[str, str]
 
 
@@ -74,6 +77,8 @@ class ModeratelyAI:
         default_headers: dict[str, str] | None = None,
         max_response_size: int | None = None,
         retry_policy: RetryPolicy | None = None,
+        retry_budget: RetryBudget | None = None,
+        verify: Verify = True,
     ) -> None:
         self._config = ClientConfig.resolve(
             api_key=api_key,
@@ -85,8 +90,11 @@ class ModeratelyAI:
             default_headers=default_headers,
             max_response_size=max_response_size,
             retry_policy=retry_policy,
+            retry_budget=retry_budget,
         )
-        self._transport = SyncTransport()
+        # verify (TLS: True, a CA path, an SSLContext, or False, logged) belongs to the
+        # connection pool, so with_options copies share it and cannot change it.
+        self._transport = SyncTransport(verify=verify)
         self._owns_transport = True
         self.hooks = HookRegistry()
 
