@@ -30,12 +30,14 @@ def test_sync_tree_is_generated_from_the_async_source() -> None:
 
 
 def test_ruff_lint_is_clean() -> None:
-    result = run("ruff", "check", "moderately", "tools", "tests", "benchmarks")
+    result = run("ruff", "check", "moderately", "tools", "tests", "benchmarks", "examples")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = run("ruff", "format", "--check", "moderately", "tools", "tests", "benchmarks")
+    result = run(
+        "ruff", "format", "--check", "moderately", "tools", "tests", "benchmarks", "examples"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -43,5 +45,5 @@ def test_ruff_format_is_clean() -> None:
 def test_mypy_strict_over_the_package_and_the_user_typing_file() -> None:
     if shutil.which("mypy") is None and run("mypy", "--version").returncode != 0:
         pytest.fail("mypy is part of the test extra and must be installed")
-    result = run("mypy", "--strict", "moderately", "tests/typing")
+    result = run("mypy", "--strict", "moderately", "tests/typing", "examples")
     assert result.returncode == 0, result.stdout + result.stderr
