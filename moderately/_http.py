@@ -72,6 +72,11 @@ class AsyncTransport(StorageTransfers):
                 # (see _tls.py), which the connector's ssl= carries.
                 raise_for_status=False,
             )
+            # aiohttp silently re-sends a GET/PUT/DELETE once when its connection resets; the
+            # retry policy must be the only place that retries, or the platform sees up to twice
+            # the attempts max_retries allows, with repeated retry-count headers and no budget
+            # spent (tests/reliability/test_retry_protocol.py counts them). No public switch.
+            session._retry_connection = False
             self._session = session
             self._loop = loop
         elif loop is not self._loop:
