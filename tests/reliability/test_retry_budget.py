@@ -65,7 +65,8 @@ async def test_without_a_budget_the_same_storm_is_six_times_the_load() -> None:
 async def test_with_options_copies_share_the_budget_unless_given_their_own() -> None:
     async with AsyncModeratelyAI(api_key=CANARY_KEY, base_url="http://127.0.0.1:9") as client:
         own = RetryBudget(5)
-        assert client.with_options(max_retries=4)._config.retry_budget is client._config.retry_budget
+        shared = client._config.retry_budget
+        assert client.with_options(max_retries=4)._config.retry_budget is shared
         assert client.with_options(retry_budget=own)._config.retry_budget is own
 
 
@@ -83,7 +84,8 @@ def test_budget_arithmetic() -> None:
 
 def test_budget_refills_with_time() -> None:
     budget = RetryBudget(2, refill_per_success=0, refill_per_second=20)
-    assert budget.try_spend() and budget.try_spend()
+    assert budget.try_spend()
+    assert budget.try_spend()
     time.sleep(0.2)  # earns at least 20 * 0.2 = 4 tokens, capped at 2
     assert budget.tokens == 2
 

@@ -61,7 +61,8 @@ async def test_one_idempotency_key_and_a_counted_header_on_every_attempt(method:
             await CALLS[method](c)
     assert len(server.seen) == 5
     keys = {s.headers.get("Idempotency-Key") for s in server.seen}
-    assert len(keys) == 1 and None not in keys
+    assert len(keys) == 1
+    assert None not in keys
     counts = [s.headers["X-Moderately-Retry-Count"] for s in server.seen]
     assert counts == ["0", "1", "2", "3", "4"]
 
@@ -226,4 +227,3 @@ async def test_default_budget_never_blocks_ordinary_retries() -> None:
             agents = [await c.agents.retrieve("a1") for _ in range(30)]
     assert len(agents) == 30
     assert server.count() == 90
-
