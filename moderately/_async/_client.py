@@ -12,14 +12,13 @@ from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AsyncAfterHook, AsyncBeforeHook, HookRegistry
 from .._http import AsyncTransport
-from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
 from .._retry import RetryPolicy
 from .._tls import Verify
-from .._types import Health, WhoAmI
 
 if TYPE_CHECKING:
+    from .._types import Health, WhoAmI
     from .resources.agent_configuration_versions import AsyncAgentConfigurationVersions
     from .resources.agent_executions import AsyncAgentExecutions
     from .resources.agents import AsyncAgents
@@ -276,11 +275,18 @@ class AsyncModeratelyAI:
 
     async def health(self) -> Health:
         """The platform's health report (``GET /health``)."""
+        # Imported here, like the resource modules: pydantic models load on first use.
+        from .._parsing import parse_as
+        from .._types import Health
+
         response = await self._request("GET", "/health")
         return parse_as(Health, response)
 
     async def whoami(self) -> WhoAmI:
         """The user behind this client's API key."""
+        from .._parsing import parse_as
+        from .._types import WhoAmI
+
         response = await self._request("GET", "/authentication/whoami")
         return parse_as(WhoAmI, response)
 

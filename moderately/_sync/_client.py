@@ -13,15 +13,14 @@ from pydantic_core import to_json
 from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AfterHook, BeforeHook, HookRegistry
-from .._parsing import parse_as
 from .._request import Query, RequestOptions
 from .._response import Response
 from .._retry import RetryPolicy
-from .._tls import Verify
 from .._sync_transport import SyncTransport
-from .._types import Health, WhoAmI
+from .._tls import Verify
 
 if TYPE_CHECKING:
+    from .._types import Health, WhoAmI
     from .resources.agent_configuration_versions import AgentConfigurationVersions
     from .resources.agent_executions import AgentExecutions
     from .resources.agents import Agents
@@ -278,11 +277,18 @@ class ModeratelyAI:
 
     def health(self) -> Health:
         """The platform's health report (``GET /health``)."""
+        # Imported here, like the resource modules: pydantic models load on first use.
+        from .._parsing import parse_as
+        from .._types import Health
+
         response = self._request("GET", "/health")
         return parse_as(Health, response)
 
     def whoami(self) -> WhoAmI:
         """The user behind this client's API key."""
+        from .._parsing import parse_as
+        from .._types import WhoAmI
+
         response = self._request("GET", "/authentication/whoami")
         return parse_as(WhoAmI, response)
 
