@@ -67,7 +67,9 @@ class StorageTransfers:
                         raise APIConnectionError(
                             f"Upload to {safe_url} failed: {type(exc).__name__}: {exc}", **ident
                         ) from exc
-                if status >= 400:
+                # A redirect is not followed (the bytes would go to a host nobody vetted), and
+                # it stored nothing: it is an error, not a finished upload.
+                if status >= 300:
                     response = Response("PUT", safe_url, status, resp_headers, content, None)
                     raise status_error_from(response, idempotency_key=None, retry_after=None)
 
