@@ -25,6 +25,9 @@ and the process list) or from the options:
 
 'moderately demo' without any of them runs against a local emulator started in-process.
 
+ids may begin with '-': give such an option value as --team-id=ID, and put such an id
+argument after '--' (moderately files download -o out.csv -- -AbC123).
+
 {EXIT_CODES_HELP}"""
 
 

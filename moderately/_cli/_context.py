@@ -21,10 +21,15 @@ SECRETS: ContextVar[tuple[str, ...]] = ContextVar("moderately_cli_secrets", defa
 """Values that must never be printed in this run (the API key), set by ``main``."""
 
 
+_MIN_SECRET = 8
+
+
 def redact(text: str) -> str:
     """``text`` with every secret of this run replaced by ``****``."""
     for secret in SECRETS.get():
-        if secret:
+        # A string this short is no real key (platform keys run to dozens of characters), and
+        # masking it would garble every message that happens to contain those letters.
+        if len(secret) >= _MIN_SECRET:
             text = text.replace(secret, "****")
     return text
 

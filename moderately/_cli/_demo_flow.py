@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import NotFoundError
+from .._errors import NotFoundError, WaitTimeoutError
 from .._sync._client import ModeratelyAI
 from .._sync.resources.datasets import Dataset
 from .._sync.resources.pipelines import Pipeline
@@ -151,14 +151,34 @@ class Workflow:
             self.record("schema (inferred)", inferred.dataset_schema_version_id, detail, started)
             started = time.monotonic()
             dataset.process()
-            dataset.wait_until_processed(
-                timeout=self.ctx.wait_timeout, poll_interval=0.2, max_poll_interval=0.5
-            )
+            self._follow_processing(dataset)
             count = dataset.record_count
             detail = f"processing {dataset.processing_status}" + (
                 f", {count} records" if count is not None else ""
             )
             self.record("dataset processed", dataset.dataset_id, detail, started)
+
+    def _follow_processing(self, dataset: Dataset) -> None:
+        # wait_until_processed takes no progress callback, so the bar polls by itself first.
+        bar = self.ctx.bar("      processing", unit="steps")
+        started = time.monotonic()
+        try:
+            while True:
+                fresh = self.client.datasets.retrieve(dataset.dataset_id)
+                elapsed = time.monotonic() - started
+                bar.update(0, note=f"{fresh.processing_status}  {elapsed:.1f} s")
+                if not fresh.is_processing:
+                    break
+                if elapsed > self.ctx.wait_timeout:
+                    raise WaitTimeoutError(
+                        f"dataset {dataset.dataset_id} was still {fresh.processing_status} "
+                        f"after {elapsed:.1f} s",
+                        last=fresh,
+                    )
+                time.sleep(0.1)
+        finally:
+            bar.close()
+        dataset.wait_until_processed(poll_interval=0.1)  # ended: this only reloads the object
 
     def _pipeline(self) -> tuple[Pipeline, dict[str, Any]]:
         with self.step(f"Creating pipeline {self.name!r} with a configuration version"):
@@ -195,7 +215,13 @@ class Workflow:
             execution = pipeline.start(
                 {"comment": "Buy cheap followers now, click here", "dataset": self.name}
             )
-            wait_with_bar(self.ctx, execution, poll_interval=0.2, max_poll_interval=0.3)
+            wait_with_bar(
+                self.ctx,
+                execution,
+                poll_interval=0.2,
+                max_poll_interval=0.3,
+                label=f"      execution {execution.pipeline_execution_id}",
+            )
             steps = f"{execution.current_step}/{execution.total_steps} steps"
             self.record(
                 "execution",

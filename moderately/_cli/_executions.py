@@ -83,9 +83,10 @@ def wait_with_bar(
     *,
     poll_interval: float = 0.25,
     max_poll_interval: float = 2.0,
+    label: str | None = None,
 ) -> PipelineExecution:
     """Wait for ``execution`` to end, a progress bar following its steps."""
-    bar = ctx.bar(f"execution {execution.pipeline_execution_id}", unit="steps")
+    bar = ctx.bar(label or f"execution {execution.pipeline_execution_id}", unit="steps")
 
     def seen(snapshot: PipelineExecution) -> None:
         bar.update(snapshot.current_step or 0, snapshot.total_steps, note=snapshot.status)

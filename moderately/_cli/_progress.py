@@ -84,7 +84,11 @@ class ProgressBar:
             bar = "#" * filled + "-" * (_WIDTH - filled)
             head = f"{self.label} [{bar}] {fraction:4.0%}"
         else:
-            head = f"{self.label} [{'?' * _WIDTH}]"
+            # No total known: a block sliding back and forth shows that work goes on.
+            span = _WIDTH - 4
+            tick = int(time.monotonic() * 10) % (2 * span)
+            at = tick if tick < span else 2 * span - tick
+            head = f"{self.label} [{' ' * at}<=>{' ' * (_WIDTH - 3 - at)}]"
         parts = [head, self._amounts()]
         if self.note:
             parts.append(self.note)
