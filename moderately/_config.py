@@ -64,6 +64,19 @@ class Secret:
         )
 
 
+class _MaskedHeader(str):
+    """A header value that is sent as is but never shows itself in a repr.
+
+    The request's header dict is a local variable of the HTTP core's frames: a traceback that
+    prints locals (``capture_locals``, pytest ``--showlocals``, error trackers) shows its repr.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'Bearer ****'"
+
+
 def _to_secret(value: object) -> Secret:
     if isinstance(value, Secret):
         return value
@@ -93,7 +106,7 @@ class ClientConfig:
 
     def __post_init__(self) -> None:
         headers = dict(self.default_headers)
-        headers["Authorization"] = "Bearer " + self.api_key.reveal()
+        headers["Authorization"] = _MaskedHeader("Bearer " + self.api_key.reveal())
         headers["User-Agent"] = USER_AGENT
         headers["Accept"] = "application/json"
         # Frozen dataclass: derived fields are set once here, and again by dataclasses.replace.
