@@ -1,4 +1,4 @@
-"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``generate``."""
+"""Developer sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``generate``, ``docs``."""
 
 from __future__ import annotations
 
@@ -44,3 +44,10 @@ def bench(session: nox.Session) -> None:
     """Run the benchmark suite; results go to benchmarks/results/ (see docs/benchmarks.md)."""
     session.install("-e", ".[bench]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site in strict mode (any warning fails); output in site/."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", *session.posargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
+import os
 import re
 import shlex
 import subprocess
@@ -183,3 +184,32 @@ def test_every_page_is_in_the_site_navigation() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in pages():
         assert str(page.relative_to(DOCS)) in nav, f"{page} is not in mkdocs.yml's nav"
+
+
+def test_python_blocks_are_formatted_like_the_code() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_site_builds_in_strict_mode(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "moderately" in index
+    reference = (tmp_path / "site" / "reference" / "clients" / "index.html").read_text("utf-8")
+    assert "with_options" in reference  # the API reference was generated from the docstrings
