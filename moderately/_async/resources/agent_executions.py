@@ -359,7 +359,7 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AsyncAgentExecution], object] | None = None,
     ) -> AsyncAgentExecution:
-        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``AsyncAgentExecution.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(agent_execution_id)
@@ -406,7 +406,7 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
     ) -> AsyncIterator[AgentExecutionMemoryState]:
         """Yield each new memory state of an execution once, in order, until it ends.
 
-        See ``self._model.live_tail``.
+        See ``AsyncAgentExecution.live_tail``.
         """
         require_id(agent_execution_id, "agent_execution_id")
         _check_tail(after_version, poll_interval, max_poll_interval)

@@ -343,7 +343,7 @@ class AsyncPipelineExecutions(AsyncNamespace[AsyncPipelineExecution]):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AsyncPipelineExecution], object] | None = None,
     ) -> AsyncPipelineExecution:
-        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``AsyncPipelineExecution.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = await self.retrieve(pipeline_execution_id)

@@ -360,7 +360,7 @@ class AgentExecutions(Namespace[AgentExecution]):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[AgentExecution], object] | None = None,
     ) -> AgentExecution:
-        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``AgentExecution.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(agent_execution_id)
@@ -405,7 +405,7 @@ class AgentExecutions(Namespace[AgentExecution]):
     ) -> Iterator[AgentExecutionMemoryState]:
         """Yield each new memory state of an execution once, in order, until it ends.
 
-        See ``self._model.live_tail``.
+        See ``AgentExecution.live_tail``.
         """
         require_id(agent_execution_id, "agent_execution_id")
         _check_tail(after_version, poll_interval, max_poll_interval)

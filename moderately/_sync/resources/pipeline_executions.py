@@ -342,7 +342,7 @@ class PipelineExecutions(Namespace[PipelineExecution]):
         max_poll_interval: float = 5.0,
         on_progress: Callable[[PipelineExecution], object] | None = None,
     ) -> PipelineExecution:
-        """Retrieve an execution and poll it until it ends (see ``self._model.wait``)."""
+        """Retrieve an execution and poll it until it ends (see ``PipelineExecution.wait``)."""
         # Checked first: a bad interval must not cost a request.
         WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
         execution = self.retrieve(pipeline_execution_id)
