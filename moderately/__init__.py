@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._async.resources.team_users import AsyncTeamUser, AsyncTeamUsers
     from ._async.resources.teams import AsyncTeam, AsyncTeams
     from ._async.resources.users import AsyncUser, AsyncUsers
+    from ._budget import RetryBudget
     from ._config import Secret
     from ._dataset_models import ParsingOptions, SchemaColumn
     from ._errors import (
@@ -190,6 +191,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "AsyncUser",
         "AsyncUsers",
     ),
+    "._budget": ("RetryBudget",),
     "._config": ("Secret",),
     "._dataset_models": (
         "ParsingOptions",
@@ -427,6 +429,7 @@ __all__ = [
     "RateLimitError",
     "Replace",
     "ResponseTooLargeError",
+    "RetryBudget",
     "RetryPolicy",
     "SchemaBuilder",
     "SchemaColumn",

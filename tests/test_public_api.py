@@ -105,6 +105,7 @@ EXPECTED = {
     "RateLimitError",
     "Replace",
     "ResponseTooLargeError",
+    "RetryBudget",
     "RetryPolicy",
     "SchemaBuilder",
     "SchemaColumn",

@@ -22,8 +22,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from moderately import APIConnectionError, APIError, APIStatusError, AsyncModeratelyAI, RetryPolicy
-from moderately._budget import RetryBudget
+from moderately import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    AsyncModeratelyAI,
+    RetryBudget,
+    RetryPolicy,
+)
 from moderately.testing import Emulator, EmulatorConfig
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]

@@ -16,8 +16,14 @@ from typing import Any
 import pytest
 from reliability_support import CANARY_KEY, ScriptedServer, status_responder
 
-from moderately import APIStatusError, AsyncModeratelyAI, ConfigurationError, RetryPolicy
-from moderately._budget import BUDGET_SPENT_NOTE, RetryBudget
+from moderately import (
+    APIStatusError,
+    AsyncModeratelyAI,
+    ConfigurationError,
+    RetryBudget,
+    RetryPolicy,
+)
+from moderately._budget import BUDGET_SPENT_NOTE
 
 TASKS = 200
 RETRIES = 5
