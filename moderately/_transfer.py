@@ -244,6 +244,16 @@ def verify(
         raise TransferError(f"{what}: SHA-256 {sha256} does not match expected {expected_sha256}")
 
 
+def check_transfer_args(*, path: object = None, progress: object = None) -> None:
+    """Refuse a ``path`` or ``progress`` of the wrong type before any request is made."""
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise InvalidArgumentError(f"path must be a str or os.PathLike; got {type(path).__name__}")
+    if progress is not None and not callable(progress):
+        raise InvalidArgumentError(
+            f"progress must be a callable (done, total); got {type(progress).__name__}"
+        )
+
+
 def download_target(path: str | os.PathLike[str], name: str) -> Path:
     """Where a download to ``path`` goes: ``path`` itself, or ``name`` inside it if a folder.
 

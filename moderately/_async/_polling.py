@@ -33,11 +33,23 @@ class WaitSettings(Generic[E]):
         # Checked here, when run() builds the settings, so a bad interval is refused before
         # the execution starts rather than after (an orphaned run nobody waits for).
         _check_intervals(self.poll_interval, self.max_poll_interval)
+        _check_wait(self.timeout, self.on_progress)
 
 
 def _check_intervals(poll_interval: float, max_poll_interval: float) -> None:
     if poll_interval <= 0 or max_poll_interval <= 0:
         raise InvalidArgumentError("poll_interval and max_poll_interval must be positive")
+
+
+def _check_wait(timeout: object, on_progress: object) -> None:
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0
+    ):
+        raise InvalidArgumentError(f"timeout must be None or seconds >= 0; got {timeout!r}")
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidArgumentError(
+            f"on_progress must be a callable; got {type(on_progress).__name__}"
+        )
 
 
 def _transient(error: Exception) -> bool:
@@ -62,6 +74,7 @@ async def wait_until_terminal(
     last state seen, once ``timeout`` seconds have passed.
     """
     _check_intervals(poll_interval, max_poll_interval)
+    _check_wait(timeout, on_progress)
     deadline = None if timeout is None else monotonic() + timeout
     interval = poll_interval
     if on_progress is not None:

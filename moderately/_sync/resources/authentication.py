@@ -11,6 +11,7 @@ from typing import ClassVar
 from multidict import MultiMapping
 from pydantic import ConfigDict, Field
 
+from ..._errors import InvalidArgumentError
 from ..._identity import AuthSession
 from ..._models import Model, RequestModel
 from ..._parsing import parse_as
@@ -70,6 +71,10 @@ class Authentication(Namespace[None]):
 
     def logout(self, session: AuthSession | None = None) -> None:
         """End ``session``, or the session the client's credential belongs to (none for a key)."""
+        if session is not None and not isinstance(session, AuthSession):
+            raise InvalidArgumentError(
+                f"session must be an AuthSession or None; got {type(session).__name__}"
+            )
         client = self._client
         if session is not None and session.token is not None:
             # Sign-out ends the session that authenticates the call, so act as that session.

@@ -27,7 +27,14 @@ from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
 from ..._request import build_path, require_id
-from ..._transfer import Progress, UploadInput, UploadSource, download_target, prepare_upload
+from ..._transfer import (
+    Progress,
+    UploadInput,
+    UploadSource,
+    check_transfer_args,
+    download_target,
+    prepare_upload,
+)
 from ..._twins import run_blocking
 from .._hooked import run_hooked
 from .._namespace import Namespace
@@ -102,6 +109,7 @@ class DatasetDataVersion(Searchable, Gettable, CreateHooks):
         self, path: PathArg | None = None, *, progress: Progress | None = None
     ) -> bytes | Path:
         """The version's bytes, or (with ``path``, file or folder) the path written atomically."""
+        check_transfer_args(path=path, progress=progress)
         target = None if path is None else download_target(path, self.file_name)
         client = self.client
         route = build_path("/dataset-data-versions/{}/download", self.dataset_data_version_id)
@@ -279,6 +287,7 @@ class DatasetDataVersions(Namespace[DatasetDataVersion]):
         ``file_type`` is taken from the name's extension (or the first bytes) when not given.
         Completing the upload makes the version current and starts the dataset's processing.
         """
+        check_transfer_args(progress=progress)
         return self._model.upload(
             self._client,
             dataset_id,
@@ -307,5 +316,6 @@ class DatasetDataVersions(Namespace[DatasetDataVersion]):
         progress: Progress | None = None,
     ) -> bytes | Path:
         """The bytes of a data version, or (with ``path``) the path written atomically."""
+        check_transfer_args(path=path, progress=progress)
         version = self.retrieve(dataset_data_version_id)
         return version.download(path, progress=progress)

@@ -22,7 +22,14 @@ from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
 from ..._request import build_path, require_id
-from ..._transfer import Progress, UploadInput, UploadSource, download_target, prepare_upload
+from ..._transfer import (
+    Progress,
+    UploadInput,
+    UploadSource,
+    check_transfer_args,
+    download_target,
+    prepare_upload,
+)
 from ..._twins import run_blocking
 from .._bounded import run_bounded
 from .._hooked import run_hooked
@@ -100,6 +107,7 @@ class File(FileKinds, Searchable, Gettable, CreateHooks, Deletable):
         A ``path`` that is an existing folder receives the file under its own name. The file
         is written to a temporary name and renamed only once its bytes check out.
         """
+        check_transfer_args(path=path, progress=progress)
         target = None if path is None else download_target(path, self.file_name)
         link = parse_as(
             DownloadUrl,
@@ -262,6 +270,7 @@ class Files(Namespace[File]):
         raises UploadError. ``name`` defaults to the path's or file object's name, ``mime_type``
         to one guessed from the name and first bytes. ``progress(done, total)`` follows the PUT.
         """
+        check_transfer_args(progress=progress)
         team = team_id if team_id is not None else self._client._config.require_team("files.upload")
         return self._model.upload(
             self._client,
@@ -359,6 +368,7 @@ class Files(Namespace[File]):
         self, file_id: str, *, path: PathArg | None = None, progress: Progress | None = None
     ) -> bytes | Path:
         """The bytes of file ``file_id``, or (with ``path``) the path written; verified."""
+        check_transfer_args(path=path, progress=progress)
         file = self.retrieve(file_id)
         return file.download(path, progress=progress)
 
