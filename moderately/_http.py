@@ -76,7 +76,8 @@ class AsyncTransport(StorageTransfers):
             # retry policy must be the only place that retries, or the platform sees up to twice
             # the attempts max_retries allows, with repeated retry-count headers and no budget
             # spent (tests/reliability/test_retry_protocol.py counts them). No public switch.
-            session._retry_connection = False
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
             self._session = session
             self._loop = loop
         elif loop is not self._loop:

@@ -142,8 +142,9 @@ async def test_errors_with_a_cause_keep_type_and_cause_through_hooks(
     del platform.agents[agent_id]["teamId"]
     async with AsyncModeratelyAI(**client_kwargs, max_retries=0) as client:
         client.hooks.add_after(client_after)
-        # Two drops: aiohttp itself resends an idempotent request once on a broken connection.
-        platform.drop_next(2)
+        # One drop: the SDK turns off aiohttp's own silent re-send, so max_retries=0 means one
+        # attempt (tests/reliability/test_retry_protocol.py counts them).
+        platform.drop_next(1)
         with pytest.raises(APIConnectionError) as dropped:
             await Passing.get(client, agent_id)
         with pytest.raises(APIResponseValidationError) as mismatch:
