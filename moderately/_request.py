@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from ._errors import InvalidArgumentError
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+"""The characters quote(..., safe="") leaves as they are."""
 
 QueryValue = str | int | float | bool | None
 Query = Mapping[str, QueryValue]
@@ -18,7 +22,9 @@ def encode_segment(value: str) -> str:
     Slashes, ``?``, ``#`` and ``%`` are escaped; a segment of only dots is escaped too, since
     ``.`` and ``..`` would otherwise be resolved away by URL normalisation on either side.
     """
-    encoded = quote(value, safe="")
+    # Ids are nearly always plain ASCII letters, digits, ``_`` and ``-``, which quote() returns
+    # unchanged: checking that first skips quote()'s ~5 us on every call that names an object.
+    encoded = value if _UNRESERVED.fullmatch(value) else quote(value, safe="")
     if encoded and encoded.strip(".") == "":
         encoded = encoded.replace(".", "%2E")
     return encoded
