@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -93,6 +94,21 @@ class TrackedModel(Model):
 
     def _mark_clean(self) -> None:
         object.__setattr__(self, "_changed", set())
+
+
+_set_client = TrackedModel.__dict__["_client"].__set__
+_set_request_id = TrackedModel.__dict__["_request_id"].__set__
+
+
+def bind_all(objects: Iterable[TrackedModel], client: Any, request_id: str | None) -> None:
+    """Set the client and request id of freshly parsed objects (the items of a page).
+
+    Calls the slot descriptors directly: a ``_set_origin`` call per object took 1.2 us against
+    0.25 us, which for a 10,000-item listing was a tenth of the SDK's share of the time.
+    """
+    for obj in objects:
+        _set_client(obj, client)
+        _set_request_id(obj, request_id)
 
 
 class RequestModel(BaseModel):

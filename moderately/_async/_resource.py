@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 from .._errors import InvalidArgumentError
 from .._execution import SupportsTerminal
 from .._hooks import HookContext, Operation, Outcome, Replace
-from .._models import RequestModel, TrackedModel
+from .._models import RequestModel, TrackedModel, bind_all
 from .._pages import PageEnvelope
 from .._parsing import response_mismatch
 from .._request import Query, build_path, require_id
@@ -136,9 +136,7 @@ class AsyncSearchable(AsyncResource):
         except ValidationError as exc:
             raise response_mismatch(f"a page of {cls.__name__}", response, exc) from exc
         items: list[Self] = envelope.items
-        request_id = response.request_id
-        for item in items:
-            item._bind(client, request_id)
+        bind_all(items, client, response.request_id)
         return AsyncPage(items, envelope.pagination, partial(cls._search_page, client, query, path))
 
 
