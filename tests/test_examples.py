@@ -276,6 +276,23 @@ def test_readme_example_runs_against_the_emulator(
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
     assert emu.api_key not in result.stdout
-    assert emu.stats.count("POST /agents") == 1
+    assert "uploaded scores.csv 15 bytes" in result.stdout
+    assert "listed scores.csv completed" in result.stdout
+    assert "round trip ok: True" in result.stdout
+    for route in ("POST /files/upload-url", "DELETE /files/{fileId}", "POST /agents"):
+        assert emu.stats.count(route) == 1, route
     assert emu.stats.count("PATCH /agents/{agentId}") == 1
     assert emu.stats.count("DELETE /agents/{agentId}") == 1
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert f"```sh\n{ci}\n```" in (ROOT / "README.md").read_text()
+
+
+def test_readme_links_point_at_files_that_exist() -> None:
+    links = re.findall(r"\]\(([^)#]+)\)", (ROOT / "README.md").read_text())
+    assert any(link.startswith("docs/") for link in links)
+    for link in links:
+        if "://" not in link:
+            assert (ROOT / link).exists(), link
