@@ -2,8 +2,8 @@
 
 Stated numbers: 1,000 agent creates (distinct names), 40 in flight (one at a time in the last
 test), while ``POST /agents`` answers 503 to 30% of requests and drops the connection *after
-committing* 5% of the rest (the client cannot know those succeeded). The emulator honours Idempotency-Key like the
-platform does.
+committing* 5% of the rest (the client cannot know those succeeded). The emulator honours
+Idempotency-Key like the platform does.
 
 * With ``max_retries=15`` (backoff scaled to 5-50 ms, and a retry budget sized for the run)
   all 1,000 succeed and exactly 1,000 agents exist, one per name. An attempt fails with
