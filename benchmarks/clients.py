@@ -16,6 +16,16 @@ TEAM_ID = "team_benchmark_000001"
 API_KEY = "benchmark-key"
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where the adapters send their calls: a server, its credentials and the agent to read."""
+
+    base_url: str
+    api_key: str = API_KEY
+    team_id: str = TEAM_ID
+    agent_id: str = AGENT_ID
+
+
 @dataclass
 class SyncAdapter:
     name: str
@@ -30,19 +40,22 @@ class AsyncAdapter:
     close: Callable[[], Awaitable[None]]
 
 
-def sync_adapters(base_url: str) -> list[SyncAdapter]:
+def sync_adapters(target: Target) -> list[SyncAdapter]:
     import httpx
     import requests
 
     import moderately
 
-    url = f"{base_url}/agents/{AGENT_ID}"
-    headers = {"Authorization": f"Bearer {API_KEY}"}
+    agent_id = target.agent_id
+    url = f"{target.base_url}/agents/{agent_id}"
+    headers = {"Authorization": f"Bearer {target.api_key}"}
     adapters: list[SyncAdapter] = []
 
-    ours = moderately.ModeratelyAI(api_key=API_KEY, team_id=TEAM_ID, base_url=base_url)
+    ours = moderately.ModeratelyAI(
+        api_key=target.api_key, team_id=target.team_id, base_url=target.base_url
+    )
     adapters.append(
-        SyncAdapter("moderately sync", lambda: ours.agents.retrieve(AGENT_ID), ours.close)
+        SyncAdapter("moderately sync", lambda: ours.agents.retrieve(agent_id), ours.close)
     )
 
     hx = httpx.Client(headers=headers)
@@ -52,31 +65,35 @@ def sync_adapters(base_url: str) -> list[SyncAdapter]:
     rq.headers.update(headers)
     adapters.append(SyncAdapter("requests.Session", lambda: rq.get(url).json(), rq.close))
 
-    peer = _peer_sync(base_url)
+    peer = _peer_sync(target)
     if peer is not None:
         adapters.append(peer)
     return adapters
 
 
-def _peer_sync(base_url: str) -> SyncAdapter | None:
+def _peer_sync(target: Target) -> SyncAdapter | None:
     try:
         import moderatelyai_sdk
     except ImportError:
         return None
-    client = moderatelyai_sdk.ModeratelyAI(api_key=API_KEY, team_id=TEAM_ID, base_url=base_url)
+    client = moderatelyai_sdk.ModeratelyAI(
+        api_key=target.api_key, team_id=target.team_id, base_url=target.base_url
+    )
+    agent_id = target.agent_id
     return SyncAdapter(
-        "moderatelyai-sdk sync", lambda: client.agents.retrieve(AGENT_ID), client.close
+        "moderatelyai-sdk sync", lambda: client.agents.retrieve(agent_id), client.close
     )
 
 
-async def async_adapters(base_url: str) -> list[AsyncAdapter]:
+async def async_adapters(target: Target) -> list[AsyncAdapter]:
     import aiohttp
     import httpx
 
     import moderately
 
-    url = f"{base_url}/agents/{AGENT_ID}"
-    headers = {"Authorization": f"Bearer {API_KEY}"}
+    agent_id = target.agent_id
+    url = f"{target.base_url}/agents/{agent_id}"
+    headers = {"Authorization": f"Bearer {target.api_key}"}
     adapters: list[AsyncAdapter] = []
 
     session = aiohttp.ClientSession(headers=headers)
@@ -87,9 +104,11 @@ async def async_adapters(base_url: str) -> list[AsyncAdapter]:
 
     adapters.append(AsyncAdapter("raw aiohttp", raw, session.close))
 
-    ours = moderately.AsyncModeratelyAI(api_key=API_KEY, team_id=TEAM_ID, base_url=base_url)
+    ours = moderately.AsyncModeratelyAI(
+        api_key=target.api_key, team_id=target.team_id, base_url=target.base_url
+    )
     adapters.append(
-        AsyncAdapter("moderately async", lambda: ours.agents.retrieve(AGENT_ID), ours.aclose)
+        AsyncAdapter("moderately async", lambda: ours.agents.retrieve(agent_id), ours.aclose)
     )
 
     hx = httpx.AsyncClient(headers=headers, limits=httpx.Limits(max_connections=100))
@@ -103,8 +122,10 @@ async def async_adapters(base_url: str) -> list[AsyncAdapter]:
         import moderatelyai_sdk
     except ImportError:
         return adapters
-    peer = moderatelyai_sdk.AsyncModeratelyAI(api_key=API_KEY, team_id=TEAM_ID, base_url=base_url)
+    peer = moderatelyai_sdk.AsyncModeratelyAI(
+        api_key=target.api_key, team_id=target.team_id, base_url=target.base_url
+    )
     adapters.append(
-        AsyncAdapter("moderatelyai-sdk async", lambda: peer.agents.retrieve(AGENT_ID), peer.close)
+        AsyncAdapter("moderatelyai-sdk async", lambda: peer.agents.retrieve(agent_id), peer.close)
     )
     return adapters
