@@ -320,7 +320,7 @@ def commit() -> str:
             capture_output=True,
             text=True,
             check=True,
-            cwd=HERE,
+            cwd=HERE.parent,  # the pathspecs are relative to the repository's root
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
