@@ -71,3 +71,12 @@ class RequestOptions:
     max_retries: int | None = None
     timeout: float | None = None
     idempotency_key: str | None = None
+
+
+def encode_json(body: object) -> bytes:
+    """Encode a request body as JSON bytes (datetimes, models and the like included)."""
+    # Imported on first use: pydantic_core costs tens of milliseconds at import, and a client
+    # that has not sent a body yet should not pay for it.
+    from pydantic_core import to_json
+
+    return to_json(body)

@@ -6,13 +6,11 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 
-from pydantic_core import to_json
-
 from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AsyncAfterHook, AsyncBeforeHook, HookRegistry
 from .._http import AsyncTransport
-from .._request import Query, RequestOptions
+from .._request import Query, RequestOptions, encode_json
 from .._response import Response
 from .._retry import RetryPolicy
 from .._tls import Verify
@@ -299,7 +297,7 @@ class AsyncModeratelyAI:
         json: Any = None,
         options: RequestOptions | None = None,
     ) -> Response:
-        body = None if json is None else to_json(json)
+        body = None if json is None else encode_json(json)
         return await self._transport.request(
             self._config, method, path, params=params, body=body, options=options
         )
