@@ -69,6 +69,25 @@ class Outcome(Generic[T]):
         return self.error is None
 
 
+_DEFAULT_HOOKS: set[Callable[..., Any]] = set()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_hook(hook: F) -> F:
+    """Mark a mixin's no-op ``before_<op>``/``after_<op>``, so that the runner can skip it.
+
+    A subclass that overrides the hook defines a new, unmarked function, which then runs.
+    """
+    _DEFAULT_HOOKS.add(hook)
+    return hook
+
+
+def is_default_hook(hook: Callable[..., Any]) -> bool:
+    """Whether ``hook`` (a function or a bound method) is one marked by ``default_hook``."""
+    return getattr(hook, "__func__", hook) in _DEFAULT_HOOKS
+
+
 BeforeHook = Callable[[HookContext[Any]], Replace[Any] | None]
 """A client-registered before-hook in the sync API."""
 AfterHook = Callable[[HookContext[Any], Outcome[Any]], Replace[Any] | None]

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .._errors import InvalidArgumentError
 from .._execution import SupportsTerminal
-from .._hooks import HookContext, Operation, Outcome, Replace
+from .._hooks import HookContext, Operation, Outcome, Replace, default_hook
 from .._models import RequestModel, TrackedModel, bind_all
 from .._pages import PageEnvelope
 from .._parsing import response_mismatch
@@ -88,11 +88,13 @@ class AsyncSearchable(AsyncResource):
     """Lists the collection, one page per request, with the platform's filters."""
 
     @classmethod
+    @default_hook
     async def before_search(cls, ctx: HookContext[Self]) -> Replace[AsyncPage[Self]] | None:
         """Runs before each page is fetched; return ``Replace(page)`` to skip the request."""
         return None
 
     @classmethod
+    @default_hook
     async def after_search(
         cls, ctx: HookContext[Self], outcome: Outcome[AsyncPage[Self]]
     ) -> Replace[AsyncPage[Self]] | None:
@@ -144,11 +146,13 @@ class AsyncGettable(AsyncResource):
     """Retrieves one object by id."""
 
     @classmethod
+    @default_hook
     async def before_get(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the request; return ``Replace(obj)`` to skip it."""
         return None
 
     @classmethod
+    @default_hook
     async def after_get(
         cls, ctx: HookContext[Self], outcome: Outcome[Self]
     ) -> Replace[Self] | None:
@@ -178,11 +182,13 @@ class AsyncCreateHooks(AsyncResource):
     """The ``create`` hooks, for resources that create in their own way (uploads, say)."""
 
     @classmethod
+    @default_hook
     async def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the request; may edit ``ctx.params`` or return ``Replace(obj)``."""
         return None
 
     @classmethod
+    @default_hook
     async def after_create(
         cls, ctx: HookContext[Self], outcome: Outcome[Self]
     ) -> Replace[Self] | None:
@@ -214,11 +220,13 @@ class AsyncSavable(AsyncResource):
     _update_model: ClassVar[type[RequestModel]] = RequestModel
 
     @classmethod
+    @default_hook
     async def before_save(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the update; ``ctx.params`` holds the changes (Python names)."""
         return None
 
     @classmethod
+    @default_hook
     async def after_save(
         cls, ctx: HookContext[Self], outcome: Outcome[Self]
     ) -> Replace[Self] | None:
@@ -267,11 +275,13 @@ class AsyncDeletable(AsyncResource):
     """Deletes objects."""
 
     @classmethod
+    @default_hook
     async def before_delete(cls, ctx: HookContext[Self]) -> Replace[None] | None:
         """Runs before the request; return ``Replace(None)`` to skip it."""
         return None
 
     @classmethod
+    @default_hook
     async def after_delete(
         cls, ctx: HookContext[Self], outcome: Outcome[None]
     ) -> Replace[None] | None:
@@ -315,10 +325,12 @@ class AsyncRunnable(AsyncResource, Generic[E]):
     async def _poll_execution(self, execution: E) -> E:
         raise NotImplementedError(f"{type(self).__name__} does not define how to poll a run")
 
+    @default_hook
     async def before_run(self, ctx: HookContext[Any]) -> Replace[E] | None:
         """Runs before an execution starts; return ``Replace(execution)`` to skip it."""
         return None
 
+    @default_hook
     async def after_run(self, ctx: HookContext[Any], outcome: Outcome[E]) -> Replace[E] | None:
         """Runs when ``start`` or ``run`` returns (or fails); may replace the execution."""
         return None

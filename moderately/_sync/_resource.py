@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .._errors import InvalidArgumentError
 from .._execution import SupportsTerminal
-from .._hooks import HookContext, Operation, Outcome, Replace
+from .._hooks import HookContext, Operation, Outcome, Replace, default_hook
 from .._models import RequestModel, TrackedModel, bind_all
 from .._pages import PageEnvelope
 from .._parsing import response_mismatch
@@ -90,11 +90,13 @@ class Searchable(Resource):
     """Lists the collection, one page per request, with the platform's filters."""
 
     @classmethod
+    @default_hook
     def before_search(cls, ctx: HookContext[Self]) -> Replace[Page[Self]] | None:
         """Runs before each page is fetched; return ``Replace(page)`` to skip the request."""
         return None
 
     @classmethod
+    @default_hook
     def after_search(
         cls, ctx: HookContext[Self], outcome: Outcome[Page[Self]]
     ) -> Replace[Page[Self]] | None:
@@ -144,11 +146,13 @@ class Gettable(Resource):
     """Retrieves one object by id."""
 
     @classmethod
+    @default_hook
     def before_get(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the request; return ``Replace(obj)`` to skip it."""
         return None
 
     @classmethod
+    @default_hook
     def after_get(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
         """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
         return None
@@ -176,11 +180,13 @@ class CreateHooks(Resource):
     """The ``create`` hooks, for resources that create in their own way (uploads, say)."""
 
     @classmethod
+    @default_hook
     def before_create(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the request; may edit ``ctx.params`` or return ``Replace(obj)``."""
         return None
 
     @classmethod
+    @default_hook
     def after_create(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
         """Runs after the request (or its failure); return ``Replace(obj)`` to change it."""
         return None
@@ -210,11 +216,13 @@ class Savable(Resource):
     _update_model: ClassVar[type[RequestModel]] = RequestModel
 
     @classmethod
+    @default_hook
     def before_save(cls, ctx: HookContext[Self]) -> Replace[Self] | None:
         """Runs before the update; ``ctx.params`` holds the changes (Python names)."""
         return None
 
     @classmethod
+    @default_hook
     def after_save(cls, ctx: HookContext[Self], outcome: Outcome[Self]) -> Replace[Self] | None:
         """Runs after the update (or its failure); return ``Replace(obj)`` to change it."""
         return None
@@ -261,11 +269,13 @@ class Deletable(Resource):
     """Deletes objects."""
 
     @classmethod
+    @default_hook
     def before_delete(cls, ctx: HookContext[Self]) -> Replace[None] | None:
         """Runs before the request; return ``Replace(None)`` to skip it."""
         return None
 
     @classmethod
+    @default_hook
     def after_delete(cls, ctx: HookContext[Self], outcome: Outcome[None]) -> Replace[None] | None:
         """Runs after the request (or its failure); return ``Replace(None)`` to swallow an error."""
         return None
@@ -307,10 +317,12 @@ class Runnable(Resource, Generic[E]):
     def _poll_execution(self, execution: E) -> E:
         raise NotImplementedError(f"{type(self).__name__} does not define how to poll a run")
 
+    @default_hook
     def before_run(self, ctx: HookContext[Any]) -> Replace[E] | None:
         """Runs before an execution starts; return ``Replace(execution)`` to skip it."""
         return None
 
+    @default_hook
     def after_run(self, ctx: HookContext[Any], outcome: Outcome[E]) -> Replace[E] | None:
         """Runs when ``start`` or ``run`` returns (or fails); may replace the execution."""
         return None
