@@ -138,7 +138,7 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404: no such resource (or it belongs to a team the key cannot see)."""
+    """404: no such resource (another team's resources answer 403, PermissionDeniedError)."""
 
 
 class ConflictError(APIStatusError):
