@@ -27,7 +27,7 @@ from ._errors import (
     status_error_from,
 )
 from ._logging import logger, redact_url, setup_logging
-from ._request import Query, RequestOptions, encode_query
+from ._request import Query, encode_query
 from ._response import Response
 from ._retry import parse_retry_after, retrying
 from ._storage import StorageTransfers
@@ -117,7 +117,6 @@ class AsyncTransport(StorageTransfers):
         *,
         params: Query | None = None,
         body: bytes | None = None,
-        options: RequestOptions | None = None,
         deadline: float | None = None,
     ) -> Response:
         """Send a request with the client's retry policy and return the read response.
@@ -136,13 +135,9 @@ class AsyncTransport(StorageTransfers):
             headers["Content-Type"] = "application/json"
         idempotency_key: str | None = None
         if method != "GET":
-            idempotency_key = (options and options.idempotency_key) or str(uuid.uuid4())
+            idempotency_key = str(uuid.uuid4())
             headers[IDEMPOTENCY_HEADER] = idempotency_key
         timeout = config.client_timeout
-        if options is not None and options.timeout:
-            timeout = aiohttp.ClientTimeout(
-                total=options.timeout, connect=min(DEFAULT_CONNECT_TIMEOUT, options.timeout)
-            )
         query = encode_query(params)
         safe_url = redact_url(url_text)
         if deadline is None:
@@ -182,12 +177,10 @@ class AsyncTransport(StorageTransfers):
 
         # The first attempt runs without the retry machinery: most calls succeed at once, and
         # building a tenacity controller for each of them would be pure overhead.
-        max_retries = options.max_retries if options is not None else None
         try:
             return await attempt(0)
         except APIError as exc:
-            retries = config.retry.max_retries if max_retries is None else max_retries
-            if retries == 0 or not config.retry.should_retry(method, exc):
+            if config.retry.max_retries == 0 or not config.retry.should_retry(method, exc):
                 raise
             first_failure: APIError | None = exc
         # Tenacity takes over from here. The first failure is replayed as its attempt 1, so the
@@ -195,7 +188,6 @@ class AsyncTransport(StorageTransfers):
         async for controlled in retrying(
             config.retry,
             method,
-            max_retries=max_retries,
             deadline=deadline,
             budget=config.retry_budget,
         ):

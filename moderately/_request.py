@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from ._errors import InvalidArgumentError
@@ -62,15 +61,6 @@ def encode_query(params: Query | None) -> dict[str, str] | None:
         else:
             out[key] = str(value)
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class RequestOptions:
-    """Per-call overrides of the client's settings."""
-
-    max_retries: int | None = None
-    timeout: float | None = None
-    idempotency_key: str | None = None
 
 
 def encode_json(body: object) -> bytes:

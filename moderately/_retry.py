@@ -183,7 +183,6 @@ def retrying(
     policy: RetryPolicy,
     method: str,
     *,
-    max_retries: int | None = None,
     deadline: float | None = None,
     budget: RetryBudget | None = None,
 ) -> AsyncRetrying:
@@ -195,7 +194,7 @@ def retrying(
     """
     import anyio
 
-    retries = policy.max_retries if max_retries is None else max_retries
+    retries = policy.max_retries
 
     def wait(state: RetryCallState) -> float:
         outcome = state.outcome

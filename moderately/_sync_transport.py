@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from ._config import ClientConfig
 from ._deadline import current_deadline
 from ._http import AsyncTransport
-from ._request import Query, RequestOptions
+from ._request import Query
 from ._response import Response
 from ._tls import Verify
 from ._transfer import Progress, UploadSource
@@ -240,16 +240,13 @@ class SyncTransport:
         *,
         params: Query | None = None,
         body: bytes | None = None,
-        options: RequestOptions | None = None,
     ) -> Response:
         """Send a request through the background loop and block until it is answered."""
         inner = self._current()
         # Context variables do not cross to the loop thread: hand the deadline over explicitly.
         deadline = current_deadline()
         return _loop_thread().run(
-            inner.request(
-                config, method, path, params=params, body=body, options=options, deadline=deadline
-            )
+            inner.request(config, method, path, params=params, body=body, deadline=deadline)
         )
 
     def upload(

@@ -10,7 +10,7 @@ from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AsyncAfterHook, AsyncBeforeHook, HookRegistry
 from .._http import AsyncTransport
-from .._request import Query, RequestOptions, encode_json
+from .._request import Query, encode_json
 from .._response import Response
 from .._retry import RetryPolicy
 from .._tls import Verify
@@ -295,9 +295,6 @@ class AsyncModeratelyAI:
         *,
         params: Query | None = None,
         json: Any = None,
-        options: RequestOptions | None = None,
     ) -> Response:
         body = None if json is None else encode_json(json)
-        return await self._transport.request(
-            self._config, method, path, params=params, body=body, options=options
-        )
+        return await self._transport.request(self._config, method, path, params=params, body=body)

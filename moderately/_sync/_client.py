@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
 from .._budget import RetryBudget
 from .._config import ClientConfig
 from .._hooks import AfterHook, BeforeHook, HookRegistry
-from .._request import Query, RequestOptions, encode_json
+from .._request import Query, encode_json
 from .._response import Response
 from .._retry import RetryPolicy
 from .._sync_transport import SyncTransport
@@ -297,9 +297,6 @@ class ModeratelyAI:
         *,
         params: Query | None = None,
         json: Any = None,
-        options: RequestOptions | None = None,
     ) -> Response:
         body = None if json is None else encode_json(json)
-        return self._transport.request(
-            self._config, method, path, params=params, body=body, options=options
-        )
+        return self._transport.request(self._config, method, path, params=params, body=body)
