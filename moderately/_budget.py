@@ -61,7 +61,7 @@ class RetryBudget:
         self.refill_per_second = float(refill_per_second)
         self._tokens = self.capacity
         self._last = time.monotonic()
-        # Sync clients share one loop thread, but async clients on several threads may share a
+        # Sync clients share one loop, but async clients on several threads may share a
         # budget passed to each of them: the bucket must stay consistent across threads.
         self._lock = threading.Lock()
 

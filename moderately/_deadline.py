@@ -3,7 +3,8 @@
 Waiting helpers set one (``run(timeout=...)``), so a poll request never outlives the wait: the
 transport shortens each attempt to the time left and retries stop once a wait would cross it.
 A context variable carries it through the async call chain; the sync transport reads it in the
-caller's thread and hands it to the loop thread explicitly, since context does not cross there.
+caller's thread and passes it on explicitly, since the call may run on the helper thread, where
+the caller's context does not reach.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ class StorageTransfers:
         async for attempt in retrying(config.retry, "PUT", budget=config.retry_budget):
             with attempt:
                 with source.open() as reader:
-                    body = _chunks(reader, source.size, progress)
+                    callback_error: list[BaseException] = []
+                    body = _chunks(reader, source.size, progress, callback_error)
                     try:
                         async with session.put(
                             URL(url, encoded=True),
@@ -65,6 +66,10 @@ class StorageTransfers:
                     except TimeoutError as exc:
                         raise APITimeoutError(f"Upload to {safe_url} timed out", **ident) from exc
                     except (aiohttp.ClientError, OSError) as exc:
+                        if callback_error:
+                            # aiohttp reports an error of the body as a connection error; one
+                            # from the caller's progress callback is theirs, raised as it was.
+                            raise callback_error[0] from None
                         raise APIConnectionError(
                             f"Upload to {safe_url} failed: {type(exc).__name__}: {exc}", **ident
                         ) from exc
@@ -173,10 +178,16 @@ def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
     )
 
 
-async def _chunks(reader: BinaryIO, total: int, progress: Progress | None) -> AsyncIterator[bytes]:
+async def _chunks(
+    reader: BinaryIO, total: int, progress: Progress | None, callback_error: list[BaseException]
+) -> AsyncIterator[bytes]:
     done = 0
     while chunk := await async_run_blocking(reader.read, CHUNK):
         done += len(chunk)
         yield chunk
         if progress is not None:
-            progress(done, total)
+            try:
+                progress(done, total)
+            except BaseException as exc:
+                callback_error.append(exc)
+                raise

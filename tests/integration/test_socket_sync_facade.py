@@ -75,16 +75,20 @@ def test_a_thousand_calls_over_one_connection(
     assert len(_loop_threads()) <= 1
 
 
-def test_all_sync_clients_share_one_loop_thread(
+def test_sync_calls_run_on_the_calling_thread(
     platform: FakePlatform, client_kwargs: dict[str, Any]
 ) -> None:
+    before = set(threading.enumerate())
     clients = [ModeratelyAI(**client_kwargs) for _ in range(5)]
     try:
         for client in clients:
-            client.health()
-        assert len(_loop_threads()) == 1
-        # Each client keeps its own pool: five connections for five clients.
+            for _ in range(3):
+                client.health()
+        # One thread calling one client at a time: the loop runs right here, no thread starts.
+        assert set(threading.enumerate()) == before
+        # Each client keeps its own pool: five connections for five clients, each reused.
         assert len(platform.peers()) == 5
+        assert len(platform.seen()) == 15
     finally:
         for client in clients:
             client.close()
@@ -122,41 +126,6 @@ async def test_sync_client_called_from_an_async_hook(
     assert [r.path for r in platform.seen()] == [f"/teams/{TEAM_ID}", f"/agents/{agent_id}"]
 
 
-def test_sync_client_from_its_own_loop_thread_raises_clearly(
-    platform: FakePlatform, client_kwargs: dict[str, Any]
-) -> None:
-    from moderately import _sync_transport
-
-    with ModeratelyAI(**client_kwargs) as client:
-        client.health()
-        # No public API runs user code on the loop thread, so submit a coroutine there directly.
-        loop = _sync_transport._loop_thread().loop
-
-        async def on_loop_thread() -> Any:
-            return client.health()
-
-        future = asyncio.run_coroutine_threadsafe(on_loop_thread(), loop)
-        with pytest.raises(RuntimeError, match="own event-loop thread") as info:
-            future.result(5)
-        assert "AsyncModeratelyAI" in str(info.value)
-        # The loop thread survives the mistake.
-        assert client.health().status == "ok"
-
-        async def close_on_loop_thread() -> None:
-            client.close()
-
-        future = asyncio.run_coroutine_threadsafe(close_on_loop_thread(), loop)
-        with pytest.raises(RuntimeError, match="own event-loop thread"):
-            future.result(5)
-        # A close that could not run leaves the client open, and closable from elsewhere.
-        assert not client.is_closed
-        assert client.health().status == "ok"
-    assert client.is_closed
-    with pytest.raises(ClientClosedError):
-        client.health()
-    assert len(platform.seen()) == 3
-
-
 def test_sync_client_from_many_threads(
     platform: FakePlatform, client_kwargs: dict[str, Any]
 ) -> None:
@@ -173,6 +142,29 @@ def test_sync_client_from_many_threads(
     assert results == [agent_id] * 200
     assert len(platform.seen()) == 201
     assert 1 <= len(platform.peers()) <= 8
+    # While one thread runs the loop the others wait; one helper at most takes over for them.
+    assert len(_loop_threads()) <= 1
+
+
+def test_sync_client_from_threads_while_a_call_is_slow(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    # The thread running the loop waits on a slow call while other threads' calls pass it.
+    agent_id = platform.add_agent("Support")
+    platform.delay_next(1, 3.0, path="/health")
+    with ModeratelyAI(**client_kwargs) as client:
+        slow = threading.Thread(target=client.health)
+        slow.start()
+        while not platform.seen(path="/health"):
+            time.sleep(0.01)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            names = list(pool.map(lambda _: client.agents.retrieve(agent_id).name, range(20)))
+        # All twenty were answered while the slow call was still waiting for its answer.
+        assert slow.is_alive()
+        slow.join(10)
+        assert not slow.is_alive()
+    assert names == ["Support"] * 20
+    assert len(platform.seen()) == 21
 
 
 def test_sync_with_options_shares_the_pool(
@@ -209,22 +201,18 @@ def test_dropped_sync_client_leaves_no_resource_warning(
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_fork_child_gets_a_fresh_loop_thread(platform: FakePlatform, base_url: str) -> None:
+def test_fork_child_gets_a_fresh_loop(platform: FakePlatform, base_url: str) -> None:
     script = f"""
-        import os, sys, threading
+        import os, sys
         from moderately import ModeratelyAI
 
         client = ModeratelyAI(api_key={API_KEY!r}, team_id={TEAM_ID!r}, base_url=sys.argv[1])
         client.health()
-        (parent_loop,) = [t for t in threading.enumerate() if t.name == "moderately-sync-loop"]
         pid = os.fork()
         if pid == 0:
             status = client.health().status
             other = ModeratelyAI(api_key={API_KEY!r}, base_url=sys.argv[1])
             other.health()
-            loops = [t for t in threading.enumerate() if t.name == "moderately-sync-loop"]
-            assert len(loops) == 1, loops
-            assert loops[0].native_id != parent_loop.native_id
             assert status == "ok"
             print("child ok", flush=True)
             sys.exit(0)  # a normal exit: atexit handlers run in the child too
@@ -296,3 +284,28 @@ def test_sync_timeout_then_reuse(platform: FakePlatform, client_kwargs: dict[str
             client.health()
         assert time.monotonic() - started < 1.5
         assert client.health().status == "ok"
+
+
+def test_sync_client_called_on_its_own_loop_raises_clearly(
+    moderately_client: ModeratelyAI,
+) -> None:
+    # A progress callback runs on the SDK's loop, in the middle of a call: a sync call from
+    # there would wait for the loop it is blocking, so it must fail at once instead.
+    client = moderately_client
+
+    def health_from_callback(done: int, total: int) -> None:
+        client.health()
+
+    with pytest.raises(RuntimeError, match="own event loop") as info:
+        client.files.upload(b"x" * 1000, name="a.bin", progress=health_from_callback)
+    assert "AsyncModeratelyAI" in str(info.value)
+    assert client.health().status == "ok"
+
+    def close_from_callback(done: int, total: int) -> None:
+        client.close()
+
+    with pytest.raises(RuntimeError, match="own event loop"):
+        client.files.upload(b"y" * 1000, name="b.bin", progress=close_from_callback)
+    # A close that could not run leaves the client open, and closable from elsewhere.
+    assert not client.is_closed
+    assert client.health().status == "ok"

@@ -257,6 +257,24 @@ async def test_async_progress_counts_rise_to_the_total(
         assert calls[-1] == (len(payload), len(payload))
 
 
+@pytest.mark.anyio
+async def test_an_error_of_the_progress_callback_is_raised_as_it_is(
+    moderately_emulator: Emulator, moderately_async_client: AsyncModeratelyAI
+) -> None:
+    # Not a connection error, and not retried: the caller's own exception, after one attempt.
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        raise Stop(done)
+
+    with pytest.raises(Stop):
+        await moderately_async_client.files.upload(os.urandom(300_000), progress=stop)
+    assert moderately_emulator.stats.count("PUT /_storage/{key}") == 1
+    # The unfinished file record is not left behind.
+    assert (await moderately_async_client.files.list()).items == []
+
+
 def test_sync_progress_counts_rise_to_the_total(moderately_client: ModeratelyAI) -> None:
     payload = os.urandom(2 * 1024 * 1024 + 1)
     seen: list[int] = []
