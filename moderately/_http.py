@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import aiohttp
+from multidict import CIMultiDict
 from yarl import URL
 
 from ._config import ClientConfig
@@ -67,7 +68,10 @@ class AsyncTransport(StorageTransfers):
                 # The session must not keep cookies: auth is by header, and cookies from one
                 # call must never leak into another (or into a presigned storage URL).
                 cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent",),
+                # No skip_auto_headers: every API request carries the SDK's User-Agent (from
+                # config.request_headers) and every storage request sets it too, so aiohttp
+                # never adds its own; skipping any header sends aiohttp down a path that copies
+                # the request's headers on every request.
                 # Certificates are verified unless the client was made with verify=False
                 # (see _tls.py), which the connector's ssl= carries.
                 raise_for_status=False,
@@ -130,7 +134,7 @@ class AsyncTransport(StorageTransfers):
         session = self._session_here()
         url_text = config.base_url + path
         url = URL(url_text, encoded=True)
-        headers = dict(config.request_headers)
+        headers = config.request_headers.copy()
         if body is not None:
             headers["Content-Type"] = "application/json"
         idempotency_key: str | None = None
@@ -207,7 +211,7 @@ class AsyncTransport(StorageTransfers):
         safe_url: str,
         query: dict[str, str] | None,
         body: bytes | None,
-        headers: dict[str, str],
+        headers: CIMultiDict[str],
         timeout: aiohttp.ClientTimeout,
         idempotency_key: str | None,
     ) -> Response:
