@@ -34,6 +34,16 @@ def build_path(template: str, *segments: str) -> str:
     return template.format(*(encode_segment(s) for s in segments))
 
 
+def item_path(collection: str, value: object, name: str) -> str:
+    """The path of one object: ``collection``, a slash, and ``value`` checked and encoded."""
+    # Nearly every id is a plain str of unreserved characters that is not only dots: it is a
+    # valid id (non-empty, ASCII, so no lone surrogate) and encodes to itself, so the checks of
+    # require_id and the general path builder can be skipped. Anything else takes the full path.
+    if type(value) is str and _UNRESERVED.fullmatch(value) and value.strip("."):
+        return collection + "/" + value
+    return collection + build_path("/{}", require_id(value, name))
+
+
 def require_id(value: object, name: str) -> str:
     """Return ``value`` if it can be a resource id, else raise before anything is sent."""
     if not isinstance(value, str):

@@ -15,7 +15,7 @@ from .._hooks import HookContext, Operation, Outcome, Replace, default_hook
 from .._models import RequestModel, TrackedModel, bind_all
 from .._pages import PageEnvelope
 from .._parsing import response_mismatch
-from .._request import Query, build_path, require_id
+from .._request import Query, item_path, require_id
 from .._response import Response
 from ._hooked import run_hooked
 from ._pagination import Page, paginate
@@ -62,7 +62,7 @@ class Resource(TrackedModel):
 
     @classmethod
     def _item_path(cls, resource_id: str) -> str:
-        return cls._path + build_path("/{}", require_id(resource_id, cls._id_field))
+        return item_path(cls._path, resource_id, cls._id_field)
 
     @classmethod
     def _parse(cls, client: ModeratelyAI, response: Response) -> Self:

@@ -30,7 +30,7 @@ from unit_support import (
 
 import moderately
 from moderately import AsyncModeratelyAI, ConfigurationError
-from moderately._request import build_path, encode_query, encode_segment
+from moderately._request import build_path, encode_query, encode_segment, item_path, require_id
 
 TRICKY_IDS = {
     "a/b": "a%2Fb",
@@ -113,6 +113,24 @@ def test_encode_segment_dot_and_delimiter_heavy_inputs(value: str) -> None:
     assert unquote(encoded) == value
     assert set(encoded) <= set("%0123456789ABCDEF.")
     assert encoded.strip(".") != ""
+
+
+@given(st.one_of(st.text(), st.text(alphabet="AZaz09_.~-%/", max_size=4), st.just(".")))
+def test_item_path_is_the_general_builder_with_its_checks(value: str) -> None:
+    # item_path skips the checks for plain ids: it must give what the general path gives.
+    try:
+        expected = "/agents" + build_path("/{}", require_id(value, "agentId"))
+    except moderately.InvalidArgumentError as exc:
+        with pytest.raises(moderately.InvalidArgumentError, match=re.escape(str(exc))):
+            item_path("/agents", value, "agentId")
+    else:
+        assert item_path("/agents", value, "agentId") == expected
+
+
+@pytest.mark.parametrize("value", [None, 7, b"ag", "", "\ud800"])
+def test_item_path_refuses_what_require_id_refuses(value: object) -> None:
+    with pytest.raises(moderately.InvalidArgumentError):
+        item_path("/agents", value, "agentId")
 
 
 def test_build_path_encodes_every_placeholder() -> None:
