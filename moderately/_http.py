@@ -141,30 +141,17 @@ class AsyncTransport(StorageTransfers):
         if method != "GET":
             idempotency_key = str(uuid.uuid4())
             headers[IDEMPOTENCY_HEADER] = idempotency_key
-        timeout = config.client_timeout
         query = encode_query(params)
         safe_url = redact_url(url_text)
         if deadline is None:
             deadline = current_deadline()
-
-        async def attempt(number: int) -> Response:
-            headers[RETRY_COUNT_HEADER] = _RETRY_COUNTS[number] if number < 10 else str(number)
-            attempt_timeout = timeout
-            if deadline is not None:
-                left = seconds_left(deadline) or 0.0
-                if left <= 0:
-                    raise APITimeoutError(
-                        f"{method} {safe_url}: the caller's deadline passed before this attempt",
-                        outcome_unknown=False,
-                        method=method,
-                        url=safe_url,
-                        idempotency_key=idempotency_key,
-                    )
-                if timeout.total is None or left < timeout.total:
-                    attempt_timeout = aiohttp.ClientTimeout(
-                        total=left, connect=min(DEFAULT_CONNECT_TIMEOUT, left)
-                    )
-            response = await self._attempt(
+        # The first attempt runs without the retry machinery: most calls succeed at once, and
+        # building a tenacity controller for each of them would be pure overhead. It is awaited
+        # here directly (no per-call closure) because every suspension of the call resumes
+        # through each coroutine frame on the way down, once per frame.
+        try:
+            return await self._attempt(
+                0,
                 session,
                 config,
                 method,
@@ -173,16 +160,9 @@ class AsyncTransport(StorageTransfers):
                 query,
                 body,
                 headers,
-                attempt_timeout,
+                deadline,
                 idempotency_key,
             )
-            config.retry_budget.record_success()
-            return response
-
-        # The first attempt runs without the retry machinery: most calls succeed at once, and
-        # building a tenacity controller for each of them would be pure overhead.
-        try:
-            return await attempt(0)
         except APIError as exc:
             if config.retry.max_retries == 0 or not config.retry.should_retry(method, exc):
                 raise
@@ -199,11 +179,24 @@ class AsyncTransport(StorageTransfers):
                 if first_failure is not None:
                     failure, first_failure = first_failure, None
                     raise failure
-                return await attempt(controlled.retry_state.attempt_number - 1)
+                return await self._attempt(
+                    controlled.retry_state.attempt_number - 1,
+                    session,
+                    config,
+                    method,
+                    url,
+                    safe_url,
+                    query,
+                    body,
+                    headers,
+                    deadline,
+                    idempotency_key,
+                )
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _attempt(
         self,
+        number: int,
         session: aiohttp.ClientSession,
         config: ClientConfig,
         method: str,
@@ -212,16 +205,29 @@ class AsyncTransport(StorageTransfers):
         query: dict[str, str] | None,
         body: bytes | None,
         headers: CIMultiDict[str],
-        timeout: aiohttp.ClientTimeout,
+        deadline: float | None,
         idempotency_key: str | None,
     ) -> Response:
+        """Attempt ``number`` (0 for the first): send once, read the body, map failures."""
+        headers[RETRY_COUNT_HEADER] = _RETRY_COUNTS[number] if number < 10 else str(number)
+        timeout = config.client_timeout
+        if deadline is not None:
+            left = seconds_left(deadline) or 0.0
+            if left <= 0:
+                raise APITimeoutError(
+                    f"{method} {safe_url}: the caller's deadline passed before this attempt",
+                    outcome_unknown=False,
+                    method=method,
+                    url=safe_url,
+                    idempotency_key=idempotency_key,
+                )
+            if timeout.total is None or left < timeout.total:
+                timeout = aiohttp.ClientTimeout(
+                    total=left, connect=min(DEFAULT_CONNECT_TIMEOUT, left)
+                )
         debug = logger.isEnabledFor(10)
         started = time.perf_counter() if debug else 0.0
-        ident: dict[str, Any] = {
-            "method": method,
-            "url": safe_url,
-            "idempotency_key": idempotency_key,
-        }
+        limit = config.max_response_size
         try:
             async with session.request(
                 method,
@@ -232,14 +238,28 @@ class AsyncTransport(StorageTransfers):
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                content = await _read_limited(resp, config.max_response_size, ident)
+                length = resp.content_length
+                if (
+                    length is not None
+                    and length <= limit
+                    and "Content-Encoding" not in resp.headers
+                ):
+                    # The common case, read here rather than in _read_limited: one coroutine
+                    # frame fewer for the read to resume through.
+                    content = await resp.read()
+                else:
+                    content = await _read_limited(
+                        resp, limit, _ident(method, safe_url, idempotency_key)
+                    )
                 status = resp.status
                 resp_headers = resp.headers
         except TimeoutError as exc:
             # A connect timeout means nothing was sent; a read timeout leaves the outcome open.
             connect_only = isinstance(exc, aiohttp.ConnectionTimeoutError)
             raise APITimeoutError(
-                f"{method} {safe_url} timed out", outcome_unknown=not connect_only, **ident
+                f"{method} {safe_url} timed out",
+                outcome_unknown=not connect_only,
+                **_ident(method, safe_url, idempotency_key),
             ) from exc
         except aiohttp.ClientConnectorCertificateError as exc:
             raise APIConnectionError(
@@ -247,29 +267,23 @@ class AsyncTransport(StorageTransfers):
                 f"{exc.certificate_error}. If the server uses a private CA, pass "
                 "verify='/path/to/ca.pem' to the client (see docs/reliability.md).",
                 outcome_unknown=False,
-                **ident,
+                **_ident(method, safe_url, idempotency_key),
             ) from exc
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(
                 f"Could not connect for {method} {safe_url}: {exc.os_error}",
                 outcome_unknown=False,
-                **ident,
+                **_ident(method, safe_url, idempotency_key),
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise APIConnectionError(
                 f"Connection failed during {method} {safe_url}: {type(exc).__name__}: {exc}",
                 outcome_unknown=True,
-                **ident,
+                **_ident(method, safe_url, idempotency_key),
             ) from exc
         request_id = resp_headers.get(REQUEST_ID_HEADER)
         response = Response(
-            method=method,
-            url=safe_url,
-            status=status,
-            headers=resp_headers,
-            content=content,
-            request_id=request_id,
-            idempotency_key=idempotency_key,
+            method, safe_url, status, resp_headers, content, request_id, idempotency_key
         )
         if debug:
             logger.debug(
@@ -288,7 +302,13 @@ class AsyncTransport(StorageTransfers):
             raise status_error_from(
                 response, idempotency_key=idempotency_key, retry_after=retry_after
             )
+        config.retry_budget.record_success()
         return response
+
+
+def _ident(method: str, safe_url: str, idempotency_key: str | None) -> dict[str, Any]:
+    """The request's identity as the error types take it; built only when raising."""
+    return {"method": method, "url": safe_url, "idempotency_key": idempotency_key}
 
 
 async def _read_limited(resp: aiohttp.ClientResponse, limit: int, ident: dict[str, Any]) -> bytes:
