@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack
@@ -288,13 +289,19 @@ class AsyncModeratelyAI:
         response = await self._request("GET", "/authentication/whoami")
         return parse_as(WhoAmI, response)
 
-    async def _request(
+    def _request(
         self,
         method: str,
         path: str,
         *,
         params: Query | None = None,
         json: Any = None,
-    ) -> Response:
+    ) -> Awaitable[Response]:
+        # unasync: async-only begin
+        # A plain function handing back the transport's coroutine, not a coroutine awaiting
+        # it: every suspension of a call resumes through each coroutine frame on the way down.
+        # Every caller awaits the result at once, so an encoding error surfaces at the same
+        # point as before.
+        # unasync: async-only end
         body = None if json is None else encode_json(json)
-        return await self._transport.request(self._config, method, path, params=params, body=body)
+        return self._transport.request(self._config, method, path, params=params, body=body)
