@@ -23,14 +23,29 @@ def run_hooked(
 
     The action reads its arguments from ``ctx.params`` so that a before-hook's edits apply.
     """
-    registry = ctx.client.hooks if ctx.client is not None else None
-    if not registry and is_default_hook(before) and is_default_hook(after):
+    if only_default_hooks(ctx.client, before, after):
         # Nothing would run but the action: the model's hooks are the no-op defaults and the
         # client has none. Handing back the action itself saves two hook calls, an Outcome and
         # one coroutine frame, which every later resumption of the call would pass through.
         # Its result and its exception (the same object) are what the full path would give.
         return action(ctx)
+    registry = ctx.client.hooks if ctx.client is not None else None
     return _run_all(ctx, registry, before, after, action)
+
+
+def only_default_hooks(
+    client: Any,
+    before: Callable[..., Any],
+    after: Callable[..., Any],
+) -> bool:
+    """True when no hook would run: ``client`` (if any) has none, the model's are the defaults.
+
+    Then an operation may skip its ``HookContext`` and the runner and do its request directly;
+    its result and its exception are what ``run_hooked`` would give.
+    """
+    return (
+        (client is None or not client.hooks) and is_default_hook(before) and is_default_hook(after)
+    )
 
 
 def _run_all(

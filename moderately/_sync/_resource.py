@@ -17,7 +17,7 @@ from .._pages import PageEnvelope
 from .._parsing import response_mismatch
 from .._request import Query, item_path, require_id
 from .._response import Response
-from ._hooked import run_hooked
+from ._hooked import only_default_hooks, run_hooked
 from ._pagination import Page, paginate
 from ._polling import WaitSettings, wait_until_terminal
 
@@ -160,6 +160,11 @@ class Gettable(Resource):
     @classmethod
     def get(cls, client: ModeratelyAI, resource_id: str) -> Self:
         """Retrieve the object with id ``resource_id``."""
+        if only_default_hooks(client, cls.before_get, cls.after_get):
+            # What _get_action does, without the context, the runner and the action's own
+            # coroutine frame (which every later resumption of the call would pass through).
+            path = item_path(cls._path, resource_id, cls._id_field)
+            return cls._parse(client, client._request("GET", path))
         require_id(resource_id, cls._id_field)
         ctx = HookContext(Operation.GET, cls, {cls._id_field: resource_id}, client=client)
         return run_hooked(ctx, cls.before_get, cls.after_get, cls._get_action)
