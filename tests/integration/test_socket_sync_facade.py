@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -231,6 +232,32 @@ def test_fork_child_gets_a_fresh_loop(platform: FakePlatform, base_url: str) -> 
     # The parent's two later calls reuse its connection; the child never touches that socket.
     assert seen[-1].peer == parent_peer
     assert {r.peer for r in seen[1:3]}.isdisjoint({parent_peer})
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="needs POSIX")
+def test_ctrl_c_during_a_sync_call_cancels_it(platform: FakePlatform, base_url: str) -> None:
+    # The main thread runs the loop while it waits: Ctrl-C lands there, and must stop the call
+    # at once, leave the client usable, and leave nothing running or warning at exit.
+    platform.delay_next(1, 5.0, path="/health")
+    script = f"""
+        import os, signal, sys, threading, time
+        from moderately import ModeratelyAI
+
+        client = ModeratelyAI(api_key={API_KEY!r}, team_id={TEAM_ID!r}, base_url=sys.argv[1])
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        started = time.monotonic()
+        try:
+            client.health()
+        except KeyboardInterrupt:
+            print("interrupted", time.monotonic() - started < 3.0, flush=True)
+        print("then", client.health().status, flush=True)
+        client.close()
+    """
+    result = _run_script(script, base_url)
+    _assert_quiet(result)
+    assert "interrupted True" in result.stdout
+    assert "then ok" in result.stdout
+    assert len(platform.seen(path="/health")) == 2
 
 
 EXIT_SCRIPTS = {
