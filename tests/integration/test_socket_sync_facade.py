@@ -320,7 +320,7 @@ def test_sync_client_called_on_its_own_loop_raises_clearly(
     # there would wait for the loop it is blocking, so it must fail at once instead.
     client = moderately_client
 
-    def health_from_callback(done: int, total: int) -> None:
+    def health_from_callback(done: int, total: int | None) -> None:
         client.health()
 
     with pytest.raises(RuntimeError, match="own event loop") as info:
@@ -328,7 +328,7 @@ def test_sync_client_called_on_its_own_loop_raises_clearly(
     assert "AsyncModeratelyAI" in str(info.value)
     assert client.health().status == "ok"
 
-    def close_from_callback(done: int, total: int) -> None:
+    def close_from_callback(done: int, total: int | None) -> None:
         client.close()
 
     with pytest.raises(RuntimeError, match="own event loop"):
