@@ -149,20 +149,20 @@ class AsyncTransport(StorageTransfers):
         # building a tenacity controller for each of them would be pure overhead. It is awaited
         # here directly (no per-call closure) because every suspension of the call resumes
         # through each coroutine frame on the way down, once per frame.
+        request = (
+            session,
+            config,
+            method,
+            url,
+            safe_url,
+            query,
+            body,
+            headers,
+            deadline,
+            idempotency_key,
+        )
         try:
-            return await self._attempt(
-                0,
-                session,
-                config,
-                method,
-                url,
-                safe_url,
-                query,
-                body,
-                headers,
-                deadline,
-                idempotency_key,
-            )
+            return await self._attempt(0, *request)
         except APIError as exc:
             if config.retry.max_retries == 0 or not config.retry.should_retry(method, exc):
                 raise
@@ -179,19 +179,8 @@ class AsyncTransport(StorageTransfers):
                 if first_failure is not None:
                     failure, first_failure = first_failure, None
                     raise failure
-                return await self._attempt(
-                    controlled.retry_state.attempt_number - 1,
-                    session,
-                    config,
-                    method,
-                    url,
-                    safe_url,
-                    query,
-                    body,
-                    headers,
-                    deadline,
-                    idempotency_key,
-                )
+                number = controlled.retry_state.attempt_number - 1
+                return await self._attempt(number, *request)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _attempt(
