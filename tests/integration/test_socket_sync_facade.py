@@ -336,3 +336,48 @@ def test_sync_client_called_on_its_own_loop_raises_clearly(
     # A close that could not run leaves the client open, and closable from elsewhere.
     assert not client.is_closed
     assert client.health().status == "ok"
+
+
+def test_mixed_callers_all_finish(platform: FakePlatform, client_kwargs: dict[str, Any]) -> None:
+    # Plain threads, threads whose own event loop is running, and clients dropped unclosed, all
+    # at once on one shared loop: every call is answered and none waits forever for a runner.
+    agent_id = platform.add_agent("Support")
+    platform.delay_next(3, 0.3, path="/health")
+    shared = ModeratelyAI(**client_kwargs)
+    answered: list[str] = []
+    lock = threading.Lock()
+
+    def plain(n: int) -> None:
+        for _ in range(n):
+            name = shared.agents.retrieve(agent_id).name
+            with lock:
+                answered.append(name)
+
+    def in_own_loop(n: int) -> None:
+        async def cell() -> None:
+            plain(n)
+
+        asyncio.run(cell())
+
+    def dropping(n: int) -> None:
+        for _ in range(n):
+            ModeratelyAI(**client_kwargs).health()  # dropped unclosed right away
+            with lock:
+                answered.append("health")
+
+    workers = [
+        *(threading.Thread(target=plain, args=(40,)) for _ in range(3)),
+        *(threading.Thread(target=in_own_loop, args=(40,)) for _ in range(2)),
+        threading.Thread(target=dropping, args=(10,)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    stuck = [w.name for w in workers if w.is_alive()]
+    shared.close()
+    gc.collect()
+    assert stuck == []
+    assert answered.count("Support") == 200
+    assert answered.count("health") == 10
+    assert len(platform.seen()) == 210
