@@ -90,6 +90,10 @@ def order(
             def getter(item: dict[str, Any], _key: str = order_by) -> Any:
                 return item.get(_key)
 
+        if direction == "desc":
+            # The sort is stable, so equal keys keep their incoming order: reversed first, ties
+            # come out newest first, as they would for objects made in the same millisecond.
+            result.reverse()
         result.sort(key=lambda item: _sortable(getter(item)), reverse=direction == "desc")
     elif direction == "desc":
         result.reverse()

@@ -13,6 +13,7 @@ from moderately.testing import Emulator
 from moderately.testing._app import build_app
 from moderately.testing._errors import EmulatorError
 from moderately.testing._ids import iso, new_id, now_iso, parse_iso
+from moderately.testing._pagination import order
 from moderately.testing._state import State
 
 pytestmark = pytest.mark.anyio
@@ -304,3 +305,16 @@ async def test_drop_after_commit_keeps_the_change_and_replays_with_key(
     entries = logout_entries(emu)
     assert len(entries) == 1
     assert emu.stats.count("POST /authentication/logout") == 2
+
+
+def test_newest_first_holds_for_objects_made_in_the_same_millisecond() -> None:
+    # Timestamps have millisecond precision: objects made within one share a createdAt, and
+    # "desc" must still list the later-made one first (insertion order is creation order).
+    same = "2026-01-01T00:00:00.000Z"
+    made = [
+        {"id": "a", "createdAt": same},
+        {"id": "b", "createdAt": same},
+        {"id": "c", "createdAt": "2026-01-01T00:00:00.001Z"},
+    ]
+    assert [i["id"] for i in order(made, "createdAt", "desc")] == ["c", "b", "a"]
+    assert [i["id"] for i in order(made, "createdAt", "asc")] == ["a", "b", "c"]
