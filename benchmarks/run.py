@@ -45,6 +45,8 @@ from clients import AsyncAdapter, Target, async_adapters, sync_adapters  # noqa:
 RESULTS = HERE / "results"
 TRANSFER_CLIENTS = ("raw aiohttp", "raw aiohttp+sha256", "moderately async", "moderately sync")
 MIB = 1024 * 1024
+CONCURRENT_ROUNDS_PER_ROUND = 3
+"""Concurrency rounds for every round of sequential calls (each a short time-boxed window)."""
 
 
 @contextmanager
@@ -391,7 +393,11 @@ def run(
                     rate, cpu = await measure_async(adapter, calls, 1)
                     seq_rate[adapter.name].append(rate)
                     seq_cpu[adapter.name].append(cpu)
-                    for in_flight in (10, 100):
+            # Short windows, many rounds, each client in turn: the machine's load drifts on a
+            # scale of seconds, so a few long windows per client compare different moments.
+            for in_flight in (10, 100):
+                for r in range(CONCURRENT_ROUNDS_PER_ROUND * rounds):
+                    for adapter in rotated(adapters, r):
                         rate = await measure_for(adapter, concurrent_seconds, in_flight)
                         conc[f"{adapter.name} @{in_flight}"].append(rate)
             for adapter in adapters:
@@ -544,18 +550,18 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument(
-        "--concurrent-seconds", type=float, default=1.0, help="length of each concurrency run"
+        "--concurrent-seconds", type=float, default=0.5, help="length of each concurrency run"
     )
     parser.add_argument("--transfer-mib", type=int, default=1024, help="size of the file moved")
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: 2 rounds of 200 calls, 0.2 s concurrency runs, a 64 MiB file",
+        help="smoke run: 2 rounds of 200 calls, 0.1 s concurrency runs, a 64 MiB file",
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
     args = parser.parse_args()
     if args.quick:
-        rounds, calls, mib, import_rounds, seconds = 2, 200, 64, 3, 0.2
+        rounds, calls, mib, import_rounds, seconds = 2, 200, 64, 3, 0.1
     else:
         rounds, calls, mib, import_rounds = args.rounds, args.calls, args.transfer_mib, 7
         seconds = args.concurrent_seconds
