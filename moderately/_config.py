@@ -85,6 +85,11 @@ def _to_secret(value: object) -> Secret:
     raise ValueError(f"expected a string, got {type(value).__name__}")
 
 
+def api_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """An API attempt's timeout in aiohttp's terms: ``seconds`` in all, connecting included."""
+    return aiohttp.ClientTimeout(total=seconds, connect=min(DEFAULT_CONNECT_TIMEOUT, seconds))
+
+
 @dataclass(frozen=True, slots=True)
 class ClientConfig:
     """Everything a client needs to talk to the platform; immutable, copied by ``with_options``."""
@@ -114,13 +119,7 @@ class ClientConfig:
         headers["Accept"] = "application/json"
         # Frozen dataclass: derived fields are set once here, and again by dataclasses.replace.
         object.__setattr__(self, "request_headers", CIMultiDictProxy(CIMultiDict(headers)))
-        object.__setattr__(
-            self,
-            "client_timeout",
-            aiohttp.ClientTimeout(
-                total=self.timeout, connect=min(DEFAULT_CONNECT_TIMEOUT, self.timeout)
-            ),
-        )
+        object.__setattr__(self, "client_timeout", api_timeout(self.timeout))
 
     @classmethod
     def resolve(

@@ -11,9 +11,8 @@ import aiohttp
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._config import ClientConfig
+from ._config import ClientConfig, api_timeout
 from ._constants import (
-    DEFAULT_CONNECT_TIMEOUT,
     IDEMPOTENCY_HEADER,
     REQUEST_ID_HEADER,
     RETRY_COUNT_HEADER,
@@ -211,9 +210,7 @@ class AsyncTransport(StorageTransfers):
                     idempotency_key=idempotency_key,
                 )
             if timeout.total is None or left < timeout.total:
-                timeout = aiohttp.ClientTimeout(
-                    total=left, connect=min(DEFAULT_CONNECT_TIMEOUT, left)
-                )
+                timeout = api_timeout(left)
         debug = logger.isEnabledFor(10)
         started = time.perf_counter() if debug else 0.0
         limit = config.max_response_size
@@ -227,12 +224,7 @@ class AsyncTransport(StorageTransfers):
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                length = resp.content_length
-                if (
-                    length is not None
-                    and length <= limit
-                    and "Content-Encoding" not in resp.headers
-                ):
+                if _announced_within(resp, limit):
                     # The common case, read here rather than in _read_limited: one coroutine
                     # frame fewer for the read to resume through.
                     content = await resp.read()
@@ -300,14 +292,19 @@ def _ident(method: str, safe_url: str, idempotency_key: str | None) -> dict[str,
     return {"method": method, "url": safe_url, "idempotency_key": idempotency_key}
 
 
+def _announced_within(resp: aiohttp.ClientResponse, limit: int) -> bool:
+    """Whether the body's announced length is its real length and within ``limit``."""
+    length = resp.content_length
+    return length is not None and length <= limit and "Content-Encoding" not in resp.headers
+
+
 async def _read_limited(resp: aiohttp.ClientResponse, limit: int, ident: dict[str, Any]) -> bytes:
+    """Read a body that ``_announced_within`` did not vouch for, refusing one over ``limit``."""
     length = resp.content_length
     if length is not None and length > limit:
         raise ResponseTooLargeError(
             f"Response of {length} bytes exceeds max_response_size={limit}", **ident
         )
-    if length is not None and "Content-Encoding" not in resp.headers:
-        return await resp.read()
     # No length announced (chunked or compressed): read in pieces so that an oversized or
     # decompression-bomb body is refused once it crosses the limit, not after it is all in memory.
     chunks: list[bytes] = []
