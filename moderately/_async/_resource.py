@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
@@ -163,18 +164,21 @@ class AsyncGettable(AsyncResource):
     async def get(cls, client: AsyncModeratelyAI, resource_id: str) -> Self:
         """Retrieve the object with id ``resource_id``."""
         if only_default_hooks(client, cls.before_get, cls.after_get):
-            # What _get_action does, without the context, the runner and the action's own
-            # coroutine frame (which every later resumption of the call would pass through).
-            path = item_path(cls._path, resource_id, cls._id_field)
-            return cls._parse(client, await client._request("GET", path))
+            # No hook would run: skip building the context and going through the runner, the
+            # larger part of a retrieve's own cost when many calls are in flight.
+            return await cls._get_by_id(client, resource_id)
         require_id(resource_id, cls._id_field)
         ctx = HookContext(Operation.GET, cls, {cls._id_field: resource_id}, client=client)
         return await run_hooked(ctx, cls.before_get, cls.after_get, cls._get_action)
 
     @classmethod
-    async def _get_action(cls, ctx: HookContext[Self]) -> Self:
-        path = cls._item_path(ctx.params[cls._id_field])
-        return cls._parse(ctx.client, await ctx.client._request("GET", path))
+    def _get_action(cls, ctx: HookContext[Self]) -> Awaitable[Self]:
+        return cls._get_by_id(ctx.client, ctx.params[cls._id_field])
+
+    @classmethod
+    async def _get_by_id(cls, client: AsyncModeratelyAI, resource_id: str) -> Self:
+        path = cls._item_path(resource_id)
+        return cls._parse(client, await client._request("GET", path))
 
     async def refresh(self) -> Self:
         """Reload this object's fields from the platform, in place; returns ``self``."""
