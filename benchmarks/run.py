@@ -140,21 +140,12 @@ def measure_sync(call: Any, n: int) -> tuple[float, float]:
     return n / wall, cpu * 1000 / n
 
 
-async def measure_async(adapter: AsyncAdapter, n: int, in_flight: int) -> tuple[float, float]:
-    """(calls per second, client CPU ms per call) for n calls, ``in_flight`` at a time."""
-    # Warm: as many connections open as calls will be in flight, so none is opened in the
-    # measured window (one connection per worker is the steady state being measured).
-    await asyncio.gather(*(adapter.retrieve() for _ in range(in_flight)))
-    remaining = n
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await adapter.retrieve()
-
+async def measure_async(adapter: AsyncAdapter, n: int) -> tuple[float, float]:
+    """(calls per second, client CPU milliseconds per call) for n sequential calls."""
+    await adapter.retrieve()  # warm: connection open, caches filled
     cpu, wall = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    for _ in range(n):
+        await adapter.retrieve()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return n / wall, cpu * 1000 / n
 
@@ -390,7 +381,7 @@ def run(
             adapters = await async_adapters(Target(base_url))
             for r in range(rounds):
                 for adapter in rotated(adapters, r):
-                    rate, cpu = await measure_async(adapter, calls, 1)
+                    rate, cpu = await measure_async(adapter, calls)
                     seq_rate[adapter.name].append(rate)
                     seq_cpu[adapter.name].append(cpu)
             # Short windows, many rounds, each client in turn: the machine's load drifts on a
@@ -415,7 +406,7 @@ def run(
             adapters = await async_adapters(target)
             for r in range(rounds):
                 for adapter in rotated(adapters, r):
-                    rate, cpu = await measure_async(adapter, calls, 1)
+                    rate, cpu = await measure_async(adapter, calls)
                     e2e_rate[adapter.name].append(rate)
                     e2e_cpu[adapter.name].append(cpu)
             for adapter in adapters:
