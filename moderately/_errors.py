@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING, Any
+
+from ._retry_after import parse_retry_after
 
 if TYPE_CHECKING:
     from ._response import Response
@@ -209,9 +212,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error_from(
-    response: Response, *, idempotency_key: str | None, retry_after: float | None
-) -> APIStatusError:
+def status_error_from(response: Response, *, idempotency_key: str | None) -> APIStatusError:
     """Build the typed error for an error response, reading the platform's error envelope."""
     body: Any
     try:
@@ -243,6 +244,7 @@ def status_error_from(
         "idempotency_key": idempotency_key,
     }
     if cls is RateLimitError:
+        retry_after = parse_retry_after(response.headers, now=time.time())
         return RateLimitError(message, retry_after=retry_after, **kwargs)
     if cls is None:
         cls = InternalServerError if response.status >= 500 else APIStatusError

@@ -29,7 +29,7 @@ from ._errors import (
 from ._logging import logger, redact_url, setup_logging
 from ._request import Query, encode_query
 from ._response import Response
-from ._retry import parse_retry_after, retrying
+from ._retry import retrying
 from ._storage import StorageTransfers
 from ._tls import Verify, ssl_option
 
@@ -277,12 +277,7 @@ class AsyncTransport(StorageTransfers):
                 headers.get(RETRY_COUNT_HEADER),
             )
         if status >= 400:
-            retry_after = (
-                parse_retry_after(resp_headers, now=time.time()) if status == 429 else None
-            )
-            raise status_error_from(
-                response, idempotency_key=idempotency_key, retry_after=retry_after
-            )
+            raise status_error_from(response, idempotency_key=idempotency_key)
         config.retry_budget.record_success()
         return response
 

@@ -28,9 +28,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
 from aiohttp import ClientConnectorCertificateError
 from tenacity import (
@@ -44,6 +42,7 @@ from tenacity.stop import stop_base
 
 from ._budget import BUDGET_SPENT_NOTE, RetryBudget
 from ._errors import APIConnectionError, APIStatusError, ConfigurationError
+from ._retry_after import parse_retry_after
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 NOT_ACTED_ON = frozenset({408, 429, 503})
@@ -107,43 +106,6 @@ class RetryPolicy:
             if asked is not None and asked <= self.max_retry_after:
                 return asked
         return self.backoff(retry_number)
-
-
-def parse_retry_after(headers: Mapping[str, str], *, now: float) -> float | None:
-    """Seconds the server asked to wait, or None when absent or not a sane value.
-
-    Reads ``retry-after-ms`` (milliseconds), then ``Retry-After`` as seconds or as an HTTP-date.
-    Negative, non-finite, empty and unparseable values give None, so the caller backs off.
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    raw_ms = lowered.get("retry-after-ms")
-    if raw_ms is not None:
-        ms = _finite_non_negative(raw_ms)
-        if ms is not None:
-            return ms / 1000.0
-    raw = lowered.get("retry-after")
-    if raw is None:
-        return None
-    seconds = _finite_non_negative(raw)
-    if seconds is not None:
-        return seconds
-    try:
-        when = parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def _finite_non_negative(raw: str) -> float | None:
-    try:
-        value = float(raw.strip())
-    except (ValueError, AttributeError):
-        return None
-    if not math.isfinite(value) or value < 0:
-        return None
-    return value
 
 
 class _StopAtDeadline(stop_base):

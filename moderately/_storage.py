@@ -77,7 +77,7 @@ class StorageTransfers:
                 # it stored nothing: it is an error, not a finished upload.
                 if status >= 300:
                     response = Response("PUT", safe_url, status, resp_headers, content, None)
-                    raise status_error_from(response, idempotency_key=None, retry_after=None)
+                    raise status_error_from(response, idempotency_key=None)
 
     async def download(
         self,
@@ -119,9 +119,7 @@ class StorageTransfers:
                             response = Response(
                                 "GET", safe_url, resp.status, resp.headers, content, None
                             )
-                            raise status_error_from(
-                                response, idempotency_key=None, retry_after=None
-                            )
+                            raise status_error_from(response, idempotency_key=None)
                         total = resp.content_length or expected_size
                         if path is not None:
                             sink = await async_run_blocking(AtomicFile, path)

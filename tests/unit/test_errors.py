@@ -252,3 +252,15 @@ async def test_update_with_an_empty_body_reads_the_object_back(
     api.get(url("/agents/ag-1"), payload=agent_json(name="Renamed"))
     agent = await client.agents.update("ag-1", name="Renamed")
     assert agent.name == "Renamed"
+
+
+def test_every_429_reads_its_retry_after_where_the_error_is_built() -> None:
+    # One place builds status errors for API calls and storage transfers alike, so a 429 from
+    # a presigned storage URL carries the server's Retry-After as an API 429 does.
+    from moderately._errors import status_error_from
+    from moderately._response import Response
+
+    storage_429 = Response("PUT", "https://storage.test/f", 429, {"Retry-After": "3"}, b"", None)
+    error = status_error_from(storage_429, idempotency_key=None)
+    assert isinstance(error, RateLimitError)
+    assert error.retry_after == 3.0
