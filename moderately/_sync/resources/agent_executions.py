@@ -124,8 +124,7 @@ class AgentExecution(Searchable, Gettable, Creatable):
         # A fresh object per poll, so progress callbacks can keep what they were shown.
         path = self._item_path(self.id)
         snapshot = self._parse(self.client, self.client._request("GET", path))
-        self.__dict__.update(snapshot.__dict__)
-        self.__pydantic_extra__ = snapshot.__pydantic_extra__
+        self._adopt(snapshot)
         return snapshot
 
     def list_memory_states(
