@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field, field_validator
 
 from ._errors import InvalidArgumentError
 from ._models import Model, RequestModel
+
+# The choice check lives with the other argument helpers; resources still import it from here.
+from ._params import check_choice as check_choice
 from ._schema_infer import columns_fields
 
 VersionStatus = Literal["draft", "current", "archived"]
@@ -141,9 +144,3 @@ def check_version_no(version_no: object) -> None:
         isinstance(version_no, bool) or not isinstance(version_no, int) or version_no < 1
     ):
         raise InvalidArgumentError(f"version_no must be an int >= 1; got {version_no!r}")
-
-
-def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    """Refuse a value outside ``allowed`` (None is allowed: the filter is left out)."""
-    if value is not None and value not in allowed:
-        raise InvalidArgumentError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")

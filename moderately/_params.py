@@ -17,19 +17,57 @@ Direction = Literal["asc", "desc"]
 """Sort direction."""
 
 
+def _listed(value: Any, one: type, name: str) -> list[Any]:
+    """The items of ``value`` (a single ``one``, or an iterable of them), refusing an empty one."""
+    items = [value] if isinstance(value, one) else list(value)
+    if not items:
+        raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
+    return items
+
+
 def join_ids(value: Ids | None, name: str) -> str | None:
     """Render ids as the platform's comma-separated list, refusing empties and non-strings."""
     if value is None:
         return None
-    items = [value] if isinstance(value, str) else list(value)
+    items = _listed(value, str, name)
     for item in items:
         if not isinstance(item, str) or not item or "," in item:
             raise InvalidArgumentError(
                 f"{name} must hold non-empty id strings without commas; got {item!r}"
             )
-    if not items:
-        raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
     return ",".join(items)
+
+
+def join_choices(
+    value: str | Iterable[str] | None, allowed: tuple[str, ...], name: str
+) -> str | None:
+    """Render one or several enum values as the platform's comma-separated list, checked."""
+    if value is None:
+        return None
+    items = _listed(value, str, name)
+    for item in items:
+        if item not in allowed:
+            raise InvalidArgumentError(
+                f"{name} values must be among {', '.join(allowed)}; got {item!r}"
+            )
+    return ",".join(items)
+
+
+def join_numbers(value: int | Iterable[int] | None, name: str) -> str | None:
+    """Render whole numbers >= 0 as the platform's comma-separated list, refusing bools."""
+    if value is None:
+        return None
+    items = _listed(value, int, name)
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
+            raise InvalidArgumentError(f"{name} must hold whole numbers >= 0; got {item!r}")
+    return ",".join(str(item) for item in items)
+
+
+def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    """Refuse a value outside ``allowed`` (None is allowed: the filter is left out)."""
+    if value is not None and value not in allowed:
+        raise InvalidArgumentError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
 
 
 def iso_when(value: datetime | date | None, name: str) -> str | None:

@@ -6,14 +6,15 @@ API would make ``isinstance`` checks differ between them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal, get_args
 
 from pydantic_core import to_json
 
-from ._errors import InvalidArgumentError
 from ._models import Model
+
+# The choice joiner lives with the other argument helpers; resources still import it from here.
+from ._params import join_choices as join_choices
 
 ExecutionStatus = Literal["pending", "running", "completed", "failed", "cancelled", "paused"]
 """States of a pipeline or agent execution."""
@@ -22,23 +23,6 @@ ConfigurationStatus = Literal["draft", "current", "archived"]
 
 TERMINAL_STATUSES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 """Statuses an execution never leaves (``paused`` may resume, so it is not one)."""
-
-
-def join_choices(
-    value: str | Iterable[str] | None, allowed: tuple[str, ...], name: str
-) -> str | None:
-    """Render one or several enum values as the platform's comma-separated list, checked."""
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else list(value)
-    if not items:
-        raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
-    for item in items:
-        if item not in allowed:
-            raise InvalidArgumentError(
-                f"{name} values must be among {', '.join(allowed)}; got {item!r}"
-            )
-    return ",".join(items)
 
 
 EXECUTION_STATUSES: tuple[str, ...] = get_args(ExecutionStatus)

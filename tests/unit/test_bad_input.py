@@ -10,7 +10,7 @@ from aioresponses import aioresponses
 from unit_support import agent_json, count, only, url
 
 from moderately import AsyncModeratelyAI, InvalidArgumentError, ModeratelyError
-from moderately._params import join_ids, list_query
+from moderately._params import check_choice, join_choices, join_ids, join_numbers, list_query
 
 Call = Callable[[AsyncModeratelyAI], Awaitable[Any]]
 
@@ -112,6 +112,32 @@ def test_join_ids() -> None:
     assert join_ids(iter(("a", "b", "c")), "ids") == "a,b,c"
     with pytest.raises(InvalidArgumentError, match="ids"):
         join_ids([], "ids")
+
+
+def test_join_choices() -> None:
+    allowed = ("admin", "member")
+    assert join_choices(None, allowed, "roles") is None
+    assert join_choices("admin", allowed, "roles") == "admin"
+    assert join_choices(("member", "admin"), allowed, "roles") == "member,admin"
+    for bad in ([], "owner", ["admin", ""], "admin,member"):
+        with pytest.raises(InvalidArgumentError, match="roles"):
+            join_choices(bad, allowed, "roles")
+
+
+def test_join_numbers() -> None:
+    assert join_numbers(None, "version_numbers") is None
+    assert join_numbers(0, "version_numbers") == "0"
+    assert join_numbers(iter((1, 2)), "version_numbers") == "1,2"
+    for bad in ([], [-1], True, [1, "2"]):
+        with pytest.raises(InvalidArgumentError, match="version_numbers"):
+            join_numbers(bad, "version_numbers")
+
+
+def test_check_choice() -> None:
+    check_choice("action", None, ("create",))
+    check_choice("action", "create", ("create",))
+    with pytest.raises(InvalidArgumentError, match="action"):
+        check_choice("action", "destroy", ("create",))
 
 
 @pytest.mark.anyio

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..._errors import InvalidArgumentError
 from ..._identity import AuditLogMetadata
-from ..._params import Direction, Ids, iso_when, join_ids, list_query
+from ..._params import Direction, Ids, check_choice, iso_when, join_ids, list_query
 from ..._request import QueryValue, build_path, require_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
@@ -19,8 +19,6 @@ AuditAction = Literal["create", "read", "update", "delete", "execute", "export",
 """Kinds of audited action."""
 AuditLogOrder = Literal["created_at", "event_type", "resource_type", "action"]
 """Fields audit logs can be sorted by."""
-
-_ACTIONS = frozenset(get_args(AuditAction))
 
 
 class AsyncAuditLog(AsyncSearchable, AsyncGettable):
@@ -146,10 +144,7 @@ def _audit_query(args: dict[str, Any]) -> dict[str, QueryValue]:
     for name in _ID_LISTS:
         filters[name] = join_ids(args.get(name), name)
     action = args.get("action")
-    if action is not None and action not in _ACTIONS:
-        raise InvalidArgumentError(
-            f"action must be one of {', '.join(sorted(_ACTIONS))}; got {action!r}"
-        )
+    check_choice("action", action, get_args(AuditAction))
     filters["action"] = action
     filters["start_date"] = iso_when(args.get("start_date"), "start_date")
     filters["end_date"] = iso_when(args.get("end_date"), "end_date")

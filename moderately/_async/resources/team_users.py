@@ -7,9 +7,8 @@ from typing import ClassVar, Literal, TypedDict, Unpack, get_args
 
 from pydantic import Field
 
-from ..._errors import InvalidArgumentError
 from ..._models import RequestModel
-from ..._params import Direction, Ids, join_ids, list_query
+from ..._params import Direction, Ids, join_choices, join_ids, list_query
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncDeletable, AsyncGettable, AsyncSavable, AsyncSearchable
@@ -18,8 +17,6 @@ TeamRole = Literal["admin", "member"]
 """Roles a user can have in a team."""
 TeamUserOrder = Literal["name", "role", "created_at", "updated_at"]
 """Fields team users can be sorted by."""
-
-_ROLES = frozenset(get_args(TeamRole))
 
 
 class TeamUserChanges(TypedDict, total=False):
@@ -83,13 +80,6 @@ class AsyncTeamUsers(AsyncNamespace[AsyncTeamUser]):
     ) -> AsyncPageRequest[AsyncTeamUser]:
         """Members of the client's team (or ``team_ids``; every visible team if neither is set)."""
         teams = join_ids(team_ids, "team_ids") or self._client._config.team_id
-        wanted_roles = join_ids(roles, "roles")
-        if wanted_roles is not None:
-            unknown = set(wanted_roles.split(",")) - _ROLES
-            if unknown:
-                raise InvalidArgumentError(
-                    f"roles must be among {', '.join(sorted(_ROLES))}; got {sorted(unknown)}"
-                )
         query = list_query(
             page=page,
             page_size=page_size,
@@ -100,7 +90,7 @@ class AsyncTeamUsers(AsyncNamespace[AsyncTeamUser]):
                 "team_user_ids": join_ids(team_user_ids, "team_user_ids"),
                 "team_ids": teams,
                 "user_ids": join_ids(user_ids, "user_ids"),
-                "roles": wanted_roles,
+                "roles": join_choices(roles, get_args(TeamRole), "roles"),
                 "name_like": name_like,
                 "email_like": email_like,
             },

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..._errors import InvalidArgumentError
 from ..._models import RequestModel
-from ..._params import Ids, join_ids
+from ..._params import Ids, join_ids, join_numbers
 from ..._parsing import response_mismatch
 from .._namespace import Namespace
 from .._resource import Creatable, Gettable, Savable
@@ -160,7 +160,7 @@ class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
             "agentConfigurationVersionIds": join_ids(
                 agent_configuration_version_ids, "agent_configuration_version_ids"
             ),
-            "versionNumbers": _join_numbers(version_numbers),
+            "versionNumbers": join_numbers(version_numbers, "version_numbers"),
             "isCurrent": is_current,
         }
         path = self._model._path
@@ -216,17 +216,3 @@ class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
         """Change the given fields of a configuration version; others stay as they are."""
         plain = {name: _plain(value) for name, value in changes.items()}
         return self._model.update(self._client, agent_configuration_version_id, **plain)
-
-
-def _join_numbers(value: int | Iterable[int] | None) -> str | None:
-    if value is None:
-        return None
-    items = [value] if isinstance(value, int) else list(value)
-    if not items:
-        raise InvalidArgumentError("version_numbers is empty; pass None to leave the filter out")
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
-            raise InvalidArgumentError(
-                f"version_numbers must hold whole numbers >= 0; got {item!r}"
-            )
-    return ",".join(str(i) for i in items)

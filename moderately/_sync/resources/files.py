@@ -19,7 +19,7 @@ from ..._errors import ConflictError, InvalidArgumentError, UploadError
 from ..._file_kinds import FileKinds
 from ..._hooks import HookContext, Operation
 from ..._models import Model, RequestModel
-from ..._params import Direction, Ids, join_ids, list_query
+from ..._params import Direction, Ids, check_choice, join_ids, list_query
 from ..._parsing import parse_as
 from ..._request import build_path, require_id
 from ..._transfer import (
@@ -323,11 +323,7 @@ class Files(Namespace[File]):
         """
         if page_size is not None and isinstance(page_size, int) and page_size > 100:
             raise InvalidArgumentError(f"page_size must be an int from 1 to 100; got {page_size}")
-        if upload_status is not None and upload_status not in get_args(UploadStatus):
-            raise InvalidArgumentError(
-                f"upload_status must be one of {', '.join(get_args(UploadStatus))}; "
-                f"got {upload_status!r}"
-            )
+        check_choice("upload_status", upload_status, get_args(UploadStatus))
         teams = join_ids(team_ids, "team_ids") or self._client._config.require_team("files.list")
         query = list_query(
             page=page,
