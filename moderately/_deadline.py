@@ -9,7 +9,6 @@ the caller's context does not reach.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,10 +32,3 @@ def deadline_scope(at: float | None) -> Iterator[None]:
 def current_deadline() -> float | None:
     """The deadline in force here, as a ``time.monotonic()`` value, or None."""
     return _DEADLINE.get()
-
-
-def seconds_left(deadline: float | None) -> float | None:
-    """Seconds until ``deadline`` (never negative), or None without one."""
-    if deadline is None:
-        return None
-    return max(0.0, deadline - time.monotonic())

@@ -17,7 +17,7 @@ from ._constants import (
     REQUEST_ID_HEADER,
     RETRY_COUNT_HEADER,
 )
-from ._deadline import current_deadline, seconds_left
+from ._deadline import current_deadline
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -32,8 +32,6 @@ from ._response import Response
 from ._retry import retrying
 from ._storage import StorageTransfers
 from ._tls import Verify, ssl_option
-
-_RETRY_COUNTS = tuple(str(n) for n in range(10))
 
 
 class ClientClosedError(ModeratelyError, RuntimeError):
@@ -197,10 +195,10 @@ class AsyncTransport(StorageTransfers):
         idempotency_key: str | None,
     ) -> Response:
         """Attempt ``number`` (0 for the first): send once, read the body, map failures."""
-        headers[RETRY_COUNT_HEADER] = _RETRY_COUNTS[number] if number < 10 else str(number)
+        headers[RETRY_COUNT_HEADER] = str(number)
         timeout = config.client_timeout
         if deadline is not None:
-            left = seconds_left(deadline) or 0.0
+            left = deadline - time.monotonic()
             if left <= 0:
                 raise APITimeoutError(
                     f"{method} {safe_url}: the caller's deadline passed before this attempt",

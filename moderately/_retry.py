@@ -120,39 +120,34 @@ class _StopAtDeadline(stop_base):
         return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
 
 
-def spend_retry_token(budget: RetryBudget | None, error: BaseException | None) -> bool:
-    """Take a token from ``budget`` for one retry; when none is left, note why on ``error``."""
-    if budget is None or budget.try_spend():
-        return True
-    if error is not None:
-        error.add_note(BUDGET_SPENT_NOTE)
-    return False
-
-
 class _StopWhenBudgetSpent(stop_base):
     """Stop when the retry budget has no token left (checked last, so only real retries pay)."""
 
-    def __init__(self, budget: RetryBudget | None) -> None:
+    def __init__(self, budget: RetryBudget) -> None:
         self.budget = budget
 
     def __call__(self, retry_state: RetryCallState) -> bool:
+        if self.budget.try_spend():
+            return False
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
-        return not spend_retry_token(self.budget, error)
+        if error is not None:
+            error.add_note(BUDGET_SPENT_NOTE)
+        return True
 
 
 def retrying(
     policy: RetryPolicy,
     method: str,
     *,
+    budget: RetryBudget,
     deadline: float | None = None,
-    budget: RetryBudget | None = None,
 ) -> AsyncRetrying:
     """A tenacity controller that applies ``policy`` to attempts of one ``method`` call.
 
     With a ``deadline`` (a ``time.monotonic()`` value) it also stops before a wait that would
-    end past it: the caller's overall time limit is never overslept. With a ``budget`` each
-    retry spends one of its tokens, and an empty budget stops retrying.
+    end past it: the caller's overall time limit is never overslept. Each retry spends one of
+    ``budget``'s tokens, and an empty budget stops retrying.
     """
     import anyio
 

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from ._client import AsyncModeratelyAI
 
 E = TypeVar("E", bound=SupportsTerminal)
-M = TypeVar("M", bound="AsyncResource")
 
 
 class AsyncResource(TrackedModel):

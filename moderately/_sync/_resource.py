@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ._client import ModeratelyAI
 
 E = TypeVar("E", bound=SupportsTerminal)
-M = TypeVar("M", bound="Resource")
 
 
 class Resource(TrackedModel):
