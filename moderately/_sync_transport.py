@@ -283,7 +283,7 @@ def _close_all_at_exit() -> None:
         driver.run(driver.drain())
     for transport in [t for t in list(_live) if t._pid == os.getpid()]:
         inner = transport._inner
-        if inner is not None and not inner.closed:
+        if not inner.closed:
             with contextlib.suppress(Exception):
                 driver.run(asyncio.wait_for(inner.aclose(), _SHUTDOWN_TIMEOUT))
     driver.shutdown()
@@ -312,18 +312,17 @@ class SyncTransport:
     """Blocking twin of AsyncTransport, used by the generated sync client."""
 
     def __init__(self, *, verify: Verify = True) -> None:
-        self._inner: AsyncTransport | None = None
         self._pid = os.getpid()
         self._closed = False
         self._verify = verify
-        self._adopt(AsyncTransport(verify=verify))
+        self._inner = self._watched(AsyncTransport(verify=verify))
         _live.add(self)
 
-    def _adopt(self, inner: AsyncTransport) -> None:
-        self._inner = inner
+    def _watched(self, inner: AsyncTransport) -> AsyncTransport:
         # Exit is handled by _close_all_at_exit, which waits for each close; this finalizer is
         # only for a client dropped while the program runs.
         weakref.finalize(self, _close_dropped, inner, self._pid).atexit = False
+        return inner
 
     @property
     def closed(self) -> bool:
@@ -333,13 +332,10 @@ class SyncTransport:
     def _current(self) -> AsyncTransport:
         if self._pid != os.getpid():
             # Forked: the inherited session belongs to the parent; start afresh in this process.
-            if self._inner is not None:
-                _inherited.append(self._inner)
+            _inherited.append(self._inner)
             self._pid = os.getpid()
-            self._adopt(AsyncTransport(verify=self._verify))
-        inner = self._inner
-        assert inner is not None
-        return inner
+            self._inner = self._watched(AsyncTransport(verify=self._verify))
+        return self._inner
 
     def request(
         self,
