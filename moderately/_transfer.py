@@ -164,7 +164,10 @@ def _seekable(obj: BinaryIO) -> bool:
         return False
 
 
-def _hash_stream(stream: BinaryIO, *, close: bool = True) -> tuple[str, int, bytes]:
+def _hash_stream(
+    stream: BinaryIO, *, close: bool = True, copy_to: BinaryIO | None = None
+) -> tuple[str, int, bytes]:
+    """SHA-256, size and first bytes of ``stream``, read once (and copied to ``copy_to``)."""
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -176,6 +179,8 @@ def _hash_stream(stream: BinaryIO, *, close: bool = True) -> tuple[str, int, byt
                 head = bytes(chunk[:512])
             digest.update(chunk)
             size += len(chunk)
+            if copy_to is not None:
+                copy_to.write(chunk)
     finally:
         if close:
             stream.close()
@@ -183,26 +188,14 @@ def _hash_stream(stream: BinaryIO, *, close: bool = True) -> tuple[str, int, byt
 
 
 def _spool_and_hash(stream: BinaryIO) -> tuple[Path, str, int, bytes]:
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
     fd, name = tempfile.mkstemp(prefix="moderately-upload-")
     try:
         with os.fdopen(fd, "wb") as out:
-            while chunk := stream.read(CHUNK):
-                if not isinstance(chunk, bytes | bytearray):
-                    raise InvalidArgumentError(
-                        "The file object must be opened in binary mode ('rb')"
-                    )
-                if not head:
-                    head = bytes(chunk[:512])
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
+            digest, size, head = _hash_stream(stream, close=False, copy_to=out)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    return Path(name), digest.hexdigest(), size, head
+    return Path(name), digest, size, head
 
 
 class AtomicFile:
