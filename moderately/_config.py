@@ -140,11 +140,7 @@ class ClientConfig:
         key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
         team = team_id if team_id is not None else os.environ.get(ENV_TEAM_ID) or None
         url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-            raise ConfigurationError(
-                f"retry_policy must be a moderately.RetryPolicy; got {type(retry_policy).__name__}"
-            )
-        retry = retry_policy or RetryPolicy()
+        retry = RetryPolicy() if retry_policy is None else _check_policy(retry_policy)
         if max_retries is not None:
             retry = replace(retry, max_retries=_check_retries(max_retries))
         if retry_unknown_outcome is not None:
@@ -156,7 +152,11 @@ class ClientConfig:
             timeout=_check_timeout(DEFAULT_TIMEOUT if timeout is None else timeout),
             retry=retry,
             default_headers=tuple((default_headers or {}).items()),
-            max_response_size=max_response_size or DEFAULT_MAX_RESPONSE_SIZE,
+            max_response_size=(
+                DEFAULT_MAX_RESPONSE_SIZE
+                if max_response_size is None
+                else _check_max_response_size(max_response_size)
+            ),
             retry_budget=_check_budget(RetryBudget() if retry_budget is None else retry_budget),
         )
 
@@ -174,11 +174,7 @@ class ClientConfig:
         if (retries := changes.pop("max_retries", _UNSET)) is not _UNSET:
             new = replace(new, retry=replace(new.retry, max_retries=_check_retries(retries)))
         if (policy := changes.pop("retry_policy", _UNSET)) is not _UNSET:
-            if not isinstance(policy, RetryPolicy):
-                raise ConfigurationError(
-                    f"retry_policy must be a moderately.RetryPolicy; got {type(policy).__name__}"
-                )
-            new = replace(new, retry=policy)
+            new = replace(new, retry=_check_policy(policy))
         if (unknown := changes.pop("retry_unknown_outcome", _UNSET)) is not _UNSET:
             new = replace(new, retry=replace(new.retry, retry_unknown_outcome=bool(unknown)))
         if (budget := changes.pop("retry_budget", _UNSET)) is not _UNSET:
@@ -248,6 +244,21 @@ def _check_timeout(timeout: object) -> float:
     ):
         raise ConfigurationError(f"timeout must be a positive number of seconds; got {timeout!r}")
     return float(timeout)
+
+
+def _check_policy(policy: object) -> RetryPolicy:
+    if not isinstance(policy, RetryPolicy):
+        raise ConfigurationError(
+            f"retry_policy must be a moderately.RetryPolicy; got {type(policy).__name__}"
+        )
+    return policy
+
+
+def _check_max_response_size(value: object) -> int:
+    # 0 or a negative limit would refuse every response; say so now rather than on each call.
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigurationError(f"max_response_size must be a whole number > 0; got {value!r}")
+    return value
 
 
 def _check_budget(budget: object) -> RetryBudget:

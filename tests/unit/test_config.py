@@ -405,3 +405,12 @@ def test_redact_url_hides_signatures(raw: str, secrets: list[str], kept: list[st
 )
 def test_redact_url_leaves_plain_urls_alone(plain: str) -> None:
     assert redact_url(plain) == plain
+
+
+@pytest.mark.parametrize("size", [0, -1, 1.5, "10", True])
+def test_a_max_response_size_that_would_refuse_everything_is_refused_up_front(
+    size: object,
+) -> None:
+    # 0 used to fall back to the default silently and a negative limit refused every response.
+    with pytest.raises(ConfigurationError, match="max_response_size"):
+        AsyncModeratelyAI(api_key="k", max_response_size=size)  # type: ignore[arg-type]
