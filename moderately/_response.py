@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets every field through object.__setattr__, which made
+# building one (once per API call) cost 1.5 us instead of 0.4 us. Nothing assigns to it.
+@dataclass(slots=True)
 class Response:
     """Status, headers and body of one answered attempt."""
 
