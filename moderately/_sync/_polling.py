@@ -9,14 +9,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .._deadline import deadline_scope
-from .._errors import (
-    APIConnectionError,
-    APIStatusError,
-    InvalidArgumentError,
-    WaitTimeoutError,
-)
+from .._errors import InvalidArgumentError, WaitTimeoutError
 from .._execution import SupportsTerminal
-from .._retry import NOT_ACTED_ON
+from .._retry import RetryPolicy
 from .._twins import monotonic, sleep
 
 E = TypeVar("E", bound=SupportsTerminal)
@@ -54,10 +49,15 @@ def _check_wait(timeout: object, on_progress: object) -> None:
         )
 
 
+# Polls are GETs, and for a GET the policy's classification depends on no setting (only
+# POST/PATCH consult retry_unknown_outcome), so a default policy decides as the client's would.
+_POLL_RULES = RetryPolicy()
+
+
 def _transient(error: Exception) -> bool:
-    if isinstance(error, APIStatusError):
-        return error.status_code in NOT_ACTED_ON or error.status_code >= 500
-    return isinstance(error, APIConnectionError)
+    # The retry policy's own rules, so the two never drift apart (a TLS certificate failure,
+    # say, is final for both: polling it again fails the same way until the timeout).
+    return _POLL_RULES.should_retry("GET", error)
 
 
 def wait_until_terminal(
@@ -71,9 +71,10 @@ def wait_until_terminal(
 ) -> E:
     """Poll ``execution`` until it is terminal, sleeping longer between polls as it runs.
 
-    Never sleeps past the deadline; a transient error while polling (connection trouble, 408,
-    429, 5xx) is polled through, not taken as the result. Raises WaitTimeoutError, carrying the
-    last state seen, once ``timeout`` seconds have passed.
+    Never sleeps past the deadline; a transient error while polling (what the retry policy
+    retries for a GET: connection trouble other than a failed TLS certificate, 408, 429, 5xx)
+    is polled through, not taken as the result. Raises WaitTimeoutError, carrying the last
+    state seen, once ``timeout`` seconds have passed.
     """
     _check_intervals(poll_interval, max_poll_interval)
     _check_wait(timeout, on_progress)
