@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal, TypedDict, Unpack
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from ..._errors import InvalidArgumentError
-from ..._models import RequestModel
+from ..._models import RequestModel, bind_all
 from ..._params import Ids, join_ids, join_numbers
 from ..._parsing import response_mismatch
 from .._namespace import Namespace
@@ -171,8 +171,7 @@ class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
             raise response_mismatch(
                 "a list of agent configuration versions", response, exc
             ) from exc
-        for version in versions:
-            version._bind(self._client, response.request_id)
+        bind_all(versions, self._client, response.request_id)
         return versions
 
     def retrieve(self, agent_configuration_version_id: str) -> AgentConfigurationVersion:
