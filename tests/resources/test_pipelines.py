@@ -507,3 +507,22 @@ async def test_async_pipeline_executions_listing(
     fetched = await moderately_async_client.pipelines.retrieve(pipeline.pipeline_id)
     assert fetched.total_runs == 3
     assert fetched.last_run_at is not None
+
+
+def test_run_summary_limit_is_the_execution_bodys_limit() -> None:
+    # run() checks and fills the summary against its own constant, but the summary is sent in
+    # PipelineExecutionCreate: a change to either limit alone would let them drift apart.
+    from moderately._async.resources.pipeline_executions import PipelineExecutionCreate
+    from moderately._async.resources.pipelines import _SUMMARY_LIMIT, PipelineRun
+
+    def body(summary: str) -> PipelineExecutionCreate:
+        return PipelineExecutionCreate.check(
+            pipeline_configuration_version_id="v", pipeline_input={}, pipeline_input_summary=summary
+        )
+
+    body("x" * _SUMMARY_LIMIT)
+    PipelineRun.check(input={}, input_summary="x" * _SUMMARY_LIMIT)
+    with pytest.raises(InvalidArgumentError):
+        body("x" * (_SUMMARY_LIMIT + 1))
+    with pytest.raises(InvalidArgumentError):
+        PipelineRun.check(input={}, input_summary="x" * (_SUMMARY_LIMIT + 1))

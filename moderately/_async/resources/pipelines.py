@@ -25,12 +25,19 @@ from .._resource import (
 from .pipeline_configuration_versions import (
     AsyncPipelineConfigurationVersion,
     AsyncPipelineConfigurationVersions,
+    PipelineConfigurationVersionOrder,
 )
-from .pipeline_executions import AsyncPipelineExecution, AsyncPipelineExecutions
+from .pipeline_executions import (
+    AsyncPipelineExecution,
+    AsyncPipelineExecutions,
+    PipelineExecutionOrder,
+)
 
 PipelineOrder = Literal["name", "created_at", "updated_at"]
 """Fields pipelines can be sorted by."""
 
+# Must equal the max_length of PipelineExecutionCreate.pipeline_input_summary, the body this
+# summary is sent in; tests/resources/test_pipelines.py checks that the two agree.
 _SUMMARY_LIMIT = 1000
 
 
@@ -193,7 +200,7 @@ class AsyncPipeline(
         status: ConfigurationStatus | None = None,
         page: int = 1,
         page_size: int | None = None,
-        order_by: Literal["version", "created_at", "updated_at"] | None = None,
+        order_by: PipelineConfigurationVersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineConfigurationVersion]:
         """Configuration versions of this pipeline: a page, or every item when iterated."""
@@ -221,7 +228,7 @@ class AsyncPipeline(
         statuses: ExecutionStatus | Iterable[ExecutionStatus] | None = None,
         page: int = 1,
         page_size: int | None = None,
-        order_by: Literal["created_at", "updated_at", "started_at"] | None = None,
+        order_by: PipelineExecutionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncPipelineExecution]:
         """Executions of this pipeline: a page, or every item when iterated."""

@@ -26,13 +26,20 @@ from .._resource import (
 )
 from .pipeline_configuration_versions import (
     PipelineConfigurationVersion,
+    PipelineConfigurationVersionOrder,
     PipelineConfigurationVersions,
 )
-from .pipeline_executions import PipelineExecution, PipelineExecutions
+from .pipeline_executions import (
+    PipelineExecution,
+    PipelineExecutionOrder,
+    PipelineExecutions,
+)
 
 PipelineOrder = Literal["name", "created_at", "updated_at"]
 """Fields pipelines can be sorted by."""
 
+# Must equal the max_length of PipelineExecutionCreate.pipeline_input_summary, the body this
+# summary is sent in; tests/resources/test_pipelines.py checks that the two agree.
 _SUMMARY_LIMIT = 1000
 
 
@@ -195,7 +202,7 @@ class Pipeline(
         status: ConfigurationStatus | None = None,
         page: int = 1,
         page_size: int | None = None,
-        order_by: Literal["version", "created_at", "updated_at"] | None = None,
+        order_by: PipelineConfigurationVersionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[PipelineConfigurationVersion]:
         """Configuration versions of this pipeline: a page, or every item when iterated."""
@@ -223,7 +230,7 @@ class Pipeline(
         statuses: ExecutionStatus | Iterable[ExecutionStatus] | None = None,
         page: int = 1,
         page_size: int | None = None,
-        order_by: Literal["created_at", "updated_at", "started_at"] | None = None,
+        order_by: PipelineExecutionOrder | None = None,
         order_direction: Direction | None = None,
     ) -> Page[PipelineExecution]:
         """Executions of this pipeline: a page, or every item when iterated."""
