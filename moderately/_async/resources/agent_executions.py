@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -17,7 +17,6 @@ from ..._parsing import parse_as, response_mismatch
 from ..._request import build_path, require_id
 from ..._run_types import (
     EXECUTION_STATUSES,
-    TERMINAL_STATUSES,
     AgentExecutionMemoryState,
     AgentLiveTail,
     AgentThought,
@@ -25,10 +24,10 @@ from ..._run_types import (
     join_choices,
 )
 from ..._twins import async_sleep, monotonic
+from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPage, AsyncPageRequest, paginate
-from .._polling import WaitSettings, wait_until_terminal
-from .._resource import AsyncCreatable, AsyncGettable, AsyncSearchable
+from .._resource import AsyncCreatable, AsyncSearchable
 
 if TYPE_CHECKING:
     from .._client import AsyncModeratelyAI
@@ -51,7 +50,7 @@ class AgentExecutionCreate(RequestModel):
     planning_interval: int | None = Field(default=None, ge=1, le=50)
 
 
-class AsyncAgentExecution(AsyncSearchable, AsyncGettable, AsyncCreatable):
+class AsyncAgentExecution(AsyncSearchable, AsyncExecution, AsyncCreatable):
     """One run of an agent: status, thoughts, output; ``wait()`` or ``live_tail()`` it."""
 
     _path: ClassVar[str] = "/agent-executions"
@@ -78,51 +77,6 @@ class AsyncAgentExecution(AsyncSearchable, AsyncGettable, AsyncCreatable):
     failed_at: datetime | None = Field(default=None, frozen=True)
     cancelled_at: datetime | None = Field(default=None, frozen=True)
     paused_at: datetime | None = Field(default=None, frozen=True)
-
-    @property
-    def is_terminal(self) -> bool:
-        """True once the execution will not change state again (completed, failed, cancelled)."""
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def is_running(self) -> bool:
-        """True while the execution is queued or running (``pending`` or ``running``)."""
-        return self.status in ("pending", "running")
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the execution completed."""
-        return self.status == "completed"
-
-    async def wait(
-        self,
-        *,
-        timeout: float | None = 600.0,
-        poll_interval: float = 0.5,
-        max_poll_interval: float = 5.0,
-        on_progress: Callable[[Self], object] | None = None,
-    ) -> Self:
-        """Poll until the execution ends, this object taking each state; returns ``self``.
-
-        ``on_progress`` sees a snapshot per poll; past ``timeout`` seconds WaitTimeoutError is
-        raised with the last snapshot as ``last``. A failed end is returned, not raised.
-        """
-        await wait_until_terminal(
-            self._follow,
-            self,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
-        return self
-
-    async def _follow(self, _previous: Self) -> Self:
-        # A fresh object per poll, so progress callbacks can keep what they were shown.
-        path = self._item_path(self.id)
-        snapshot = self._parse(self.client, await self.client._request("GET", path))
-        self._adopt(snapshot)
-        return snapshot
 
     def list_memory_states(
         self,
@@ -359,10 +313,9 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
         on_progress: Callable[[AsyncAgentExecution], object] | None = None,
     ) -> AsyncAgentExecution:
         """Retrieve an execution and poll it until it ends (see ``AsyncAgentExecution.wait``)."""
-        # Checked first: a bad interval must not cost a request.
-        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
-        execution = await self.retrieve(agent_execution_id)
-        return await execution.wait(
+        return await wait_for_id(
+            self.retrieve,
+            agent_execution_id,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,

@@ -15,11 +15,11 @@ from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import response_mismatch
 from ..._request import require_id
-from ..._run_types import EXECUTION_STATUSES, TERMINAL_STATUSES, ExecutionStatus, join_choices
+from ..._run_types import EXECUTION_STATUSES, ExecutionStatus, join_choices
+from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
-from .._polling import WaitSettings, wait_until_terminal
-from .._resource import AsyncCreatable, AsyncGettable, AsyncSavable, AsyncSearchable
+from .._resource import AsyncCreatable, AsyncSavable, AsyncSearchable
 
 if TYPE_CHECKING:
     from .._client import AsyncModeratelyAI
@@ -106,7 +106,7 @@ class _StoredOutput(Model):
 _OUTPUT: TypeAdapter[_InlineOutput | _StoredOutput] = TypeAdapter(_InlineOutput | _StoredOutput)
 
 
-class AsyncPipelineExecution(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable):
+class AsyncPipelineExecution(AsyncSearchable, AsyncExecution, AsyncCreatable, AsyncSavable):
     """One run of a pipeline: status, progress, input and output; ``wait()`` for it to end."""
 
     _path: ClassVar[str] = "/pipeline-executions"
@@ -134,21 +134,6 @@ class AsyncPipelineExecution(AsyncSearchable, AsyncGettable, AsyncCreatable, Asy
     paused_at: datetime | None = None
 
     @property
-    def is_terminal(self) -> bool:
-        """True once the execution will not change state again (completed, failed, cancelled)."""
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def is_running(self) -> bool:
-        """True while the execution is queued or running (``pending`` or ``running``)."""
-        return self.status in ("pending", "running")
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the execution completed."""
-        return self.status == "completed"
-
-    @property
     def error(self) -> str | None:
         """Why the execution failed, as the platform wrote it in ``progress_data``; else None."""
         message = self.progress_data.get("error")
@@ -163,45 +148,9 @@ class AsyncPipelineExecution(AsyncSearchable, AsyncGettable, AsyncCreatable, Asy
             return None
         return min(self.current_step / self.total_steps, 1.0)
 
-    async def wait(
-        self,
-        *,
-        timeout: float | None = 600.0,
-        poll_interval: float = 0.5,
-        max_poll_interval: float = 5.0,
-        on_progress: Callable[[Self], object] | None = None,
-    ) -> Self:
-        """Poll until the execution ends, this object taking each state; returns ``self``.
-
-        ``on_progress`` sees a snapshot per poll. Past ``timeout`` seconds, WaitTimeoutError is
-        raised with the last snapshot as ``last``. A failed or cancelled end is returned, not
-        raised: check ``succeeded`` or ``status``.
-        """
-        await wait_until_terminal(
-            self._follow,
-            self,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
-        return self
-
-    async def _follow(self, _previous: Self) -> Self:
-        snapshot = await self._snapshot()
-        self._become(snapshot)
-        return snapshot
-
-    async def _snapshot(self) -> Self:
-        # A fresh object per poll, so progress callbacks can keep what they were shown.
-        return self._parse(self.client, await self.client._request("GET", self._item_path(self.id)))
-
-    def _become(self, other: Self) -> None:
-        self._adopt(other)
-
     async def cancel(self, reason: str | None = None) -> Self:
         """Cancel this execution; the platform refuses (an API error) once it has ended."""
-        self._become(await self._cancel_by_id(self.client, self.id, reason))
+        self._adopt(await self._cancel_by_id(self.client, self.id, reason))
         return self
 
     @classmethod
@@ -344,10 +293,9 @@ class AsyncPipelineExecutions(AsyncNamespace[AsyncPipelineExecution]):
         on_progress: Callable[[AsyncPipelineExecution], object] | None = None,
     ) -> AsyncPipelineExecution:
         """Retrieve an execution and poll it until it ends (see ``AsyncPipelineExecution.wait``)."""
-        # Checked first: a bad interval must not cost a request.
-        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
-        execution = await self.retrieve(pipeline_execution_id)
-        return await execution.wait(
+        return await wait_for_id(
+            self.retrieve,
+            pipeline_execution_id,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
@@ -20,7 +20,6 @@ from ..._parsing import parse_as, response_mismatch
 from ..._request import build_path, require_id
 from ..._run_types import (
     EXECUTION_STATUSES,
-    TERMINAL_STATUSES,
     AgentExecutionMemoryState,
     AgentLiveTail,
     AgentThought,
@@ -28,10 +27,10 @@ from ..._run_types import (
     join_choices,
 )
 from ..._twins import monotonic, sleep
+from .._execution import Execution, wait_for_id
 from .._namespace import Namespace
 from .._pagination import Page, paginate
-from .._polling import WaitSettings, wait_until_terminal
-from .._resource import Creatable, Gettable, Searchable
+from .._resource import Creatable, Searchable
 
 if TYPE_CHECKING:
     from .._client import ModeratelyAI
@@ -54,7 +53,7 @@ class AgentExecutionCreate(RequestModel):
     planning_interval: int | None = Field(default=None, ge=1, le=50)
 
 
-class AgentExecution(Searchable, Gettable, Creatable):
+class AgentExecution(Searchable, Execution, Creatable):
     """One run of an agent: status, thoughts, output; ``wait()`` or ``live_tail()`` it."""
 
     _path: ClassVar[str] = "/agent-executions"
@@ -81,51 +80,6 @@ class AgentExecution(Searchable, Gettable, Creatable):
     failed_at: datetime | None = Field(default=None, frozen=True)
     cancelled_at: datetime | None = Field(default=None, frozen=True)
     paused_at: datetime | None = Field(default=None, frozen=True)
-
-    @property
-    def is_terminal(self) -> bool:
-        """True once the execution will not change state again (completed, failed, cancelled)."""
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def is_running(self) -> bool:
-        """True while the execution is queued or running (``pending`` or ``running``)."""
-        return self.status in ("pending", "running")
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the execution completed."""
-        return self.status == "completed"
-
-    def wait(
-        self,
-        *,
-        timeout: float | None = 600.0,
-        poll_interval: float = 0.5,
-        max_poll_interval: float = 5.0,
-        on_progress: Callable[[Self], object] | None = None,
-    ) -> Self:
-        """Poll until the execution ends, this object taking each state; returns ``self``.
-
-        ``on_progress`` sees a snapshot per poll; past ``timeout`` seconds WaitTimeoutError is
-        raised with the last snapshot as ``last``. A failed end is returned, not raised.
-        """
-        wait_until_terminal(
-            self._follow,
-            self,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
-        return self
-
-    def _follow(self, _previous: Self) -> Self:
-        # A fresh object per poll, so progress callbacks can keep what they were shown.
-        path = self._item_path(self.id)
-        snapshot = self._parse(self.client, self.client._request("GET", path))
-        self._adopt(snapshot)
-        return snapshot
 
     def list_memory_states(
         self,
@@ -360,10 +314,9 @@ class AgentExecutions(Namespace[AgentExecution]):
         on_progress: Callable[[AgentExecution], object] | None = None,
     ) -> AgentExecution:
         """Retrieve an execution and poll it until it ends (see ``AgentExecution.wait``)."""
-        # Checked first: a bad interval must not cost a request.
-        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
-        execution = self.retrieve(agent_execution_id)
-        return execution.wait(
+        return wait_for_id(
+            self.retrieve,
+            agent_execution_id,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,

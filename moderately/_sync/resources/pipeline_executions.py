@@ -18,11 +18,11 @@ from ..._models import Model, RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import response_mismatch
 from ..._request import require_id
-from ..._run_types import EXECUTION_STATUSES, TERMINAL_STATUSES, ExecutionStatus, join_choices
+from ..._run_types import EXECUTION_STATUSES, ExecutionStatus, join_choices
+from .._execution import Execution, wait_for_id
 from .._namespace import Namespace
 from .._pagination import Page
-from .._polling import WaitSettings, wait_until_terminal
-from .._resource import Creatable, Gettable, Savable, Searchable
+from .._resource import Creatable, Savable, Searchable
 
 if TYPE_CHECKING:
     from .._client import ModeratelyAI
@@ -109,7 +109,7 @@ class _StoredOutput(Model):
 _OUTPUT: TypeAdapter[_InlineOutput | _StoredOutput] = TypeAdapter(_InlineOutput | _StoredOutput)
 
 
-class PipelineExecution(Searchable, Gettable, Creatable, Savable):
+class PipelineExecution(Searchable, Execution, Creatable, Savable):
     """One run of a pipeline: status, progress, input and output; ``wait()`` for it to end."""
 
     _path: ClassVar[str] = "/pipeline-executions"
@@ -137,21 +137,6 @@ class PipelineExecution(Searchable, Gettable, Creatable, Savable):
     paused_at: datetime | None = None
 
     @property
-    def is_terminal(self) -> bool:
-        """True once the execution will not change state again (completed, failed, cancelled)."""
-        return self.status in TERMINAL_STATUSES
-
-    @property
-    def is_running(self) -> bool:
-        """True while the execution is queued or running (``pending`` or ``running``)."""
-        return self.status in ("pending", "running")
-
-    @property
-    def succeeded(self) -> bool:
-        """True when the execution completed."""
-        return self.status == "completed"
-
-    @property
     def error(self) -> str | None:
         """Why the execution failed, as the platform wrote it in ``progress_data``; else None."""
         message = self.progress_data.get("error")
@@ -166,45 +151,9 @@ class PipelineExecution(Searchable, Gettable, Creatable, Savable):
             return None
         return min(self.current_step / self.total_steps, 1.0)
 
-    def wait(
-        self,
-        *,
-        timeout: float | None = 600.0,
-        poll_interval: float = 0.5,
-        max_poll_interval: float = 5.0,
-        on_progress: Callable[[Self], object] | None = None,
-    ) -> Self:
-        """Poll until the execution ends, this object taking each state; returns ``self``.
-
-        ``on_progress`` sees a snapshot per poll. Past ``timeout`` seconds, WaitTimeoutError is
-        raised with the last snapshot as ``last``. A failed or cancelled end is returned, not
-        raised: check ``succeeded`` or ``status``.
-        """
-        wait_until_terminal(
-            self._follow,
-            self,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            on_progress=on_progress,
-        )
-        return self
-
-    def _follow(self, _previous: Self) -> Self:
-        snapshot = self._snapshot()
-        self._become(snapshot)
-        return snapshot
-
-    def _snapshot(self) -> Self:
-        # A fresh object per poll, so progress callbacks can keep what they were shown.
-        return self._parse(self.client, self.client._request("GET", self._item_path(self.id)))
-
-    def _become(self, other: Self) -> None:
-        self._adopt(other)
-
     def cancel(self, reason: str | None = None) -> Self:
         """Cancel this execution; the platform refuses (an API error) once it has ended."""
-        self._become(self._cancel_by_id(self.client, self.id, reason))
+        self._adopt(self._cancel_by_id(self.client, self.id, reason))
         return self
 
     @classmethod
@@ -343,10 +292,9 @@ class PipelineExecutions(Namespace[PipelineExecution]):
         on_progress: Callable[[PipelineExecution], object] | None = None,
     ) -> PipelineExecution:
         """Retrieve an execution and poll it until it ends (see ``PipelineExecution.wait``)."""
-        # Checked first: a bad interval must not cost a request.
-        WaitSettings(timeout, poll_interval, max_poll_interval, on_progress)
-        execution = self.retrieve(pipeline_execution_id)
-        return execution.wait(
+        return wait_for_id(
+            self.retrieve,
+            pipeline_execution_id,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
