@@ -19,7 +19,14 @@ Direction = Literal["asc", "desc"]
 
 def _listed(value: Any, one: type, name: str) -> list[Any]:
     """The items of ``value`` (a single ``one``, or an iterable of them), refusing an empty one."""
-    items = [value] if isinstance(value, one) else list(value)
+    if isinstance(value, one):
+        return [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"{name} must be one {one.__name__} value or a list of them; got {type(value).__name__}"
+        ) from None
     if not items:
         raise InvalidArgumentError(f"{name} is empty; pass None to leave the filter out")
     return items

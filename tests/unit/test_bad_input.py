@@ -147,3 +147,11 @@ async def test_an_unusual_but_valid_id_is_sent(
     api.get(url("/agents/%20%E2%9C%93"), payload=agent_json(" ✓"))
     await client.agents.retrieve(" ✓")
     assert only(api)[1].raw_path == "/agents/%20%E2%9C%93"
+
+
+def test_a_list_argument_that_is_not_a_list_is_refused_clearly() -> None:
+    # A number where ids (or choices, or numbers) are expected used to escape as TypeError.
+    with pytest.raises(InvalidArgumentError, match=r"team_ids must be one str value.*got int"):
+        join_ids(42, "team_ids")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"versions must be one int value.*got float"):
+        join_numbers(1.5, "versions")  # type: ignore[arg-type]
