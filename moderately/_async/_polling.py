@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Generic, TypeVar
 
 from .._deadline import deadline_scope
@@ -13,6 +14,7 @@ from .._retry import RetryPolicy
 from .._twins import async_sleep, monotonic
 
 E = TypeVar("E", bound=SupportsTerminal)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,12 @@ class WaitSettings(Generic[E]):
         # the execution starts rather than after (an orphaned run nobody waits for).
         _check_intervals(self.poll_interval, self.max_poll_interval)
         _check_wait(self.timeout, self.on_progress)
+
+
+def check_pacing(timeout: object, poll_interval: float, max_poll_interval: float) -> None:
+    """Refuse a bad timeout or poll interval with InvalidArgumentError, before any request."""
+    _check_intervals(poll_interval, max_poll_interval)
+    _check_wait(timeout, None)
 
 
 def _check_intervals(poll_interval: float, max_poll_interval: float) -> None:
@@ -58,6 +66,51 @@ def _transient(error: Exception) -> bool:
     return _POLL_RULES.should_retry("GET", error)
 
 
+class PollPacer:
+    """When to poll next: intervals growing x1.5 up to a cap, never past an overall deadline.
+
+    The deadline starts when the pacer is made; ``poll`` bounds each request by it and turns a
+    transient failure into None, so callers poll again instead of failing. The caller checks
+    the arguments first (``check_pacing``), when they are given rather than when used.
+    """
+
+    __slots__ = ("_deadline", "_first", "_interval", "_longest")
+
+    def __init__(
+        self, timeout: float | None, poll_interval: float, max_poll_interval: float
+    ) -> None:
+        self._deadline = None if timeout is None else monotonic() + timeout
+        self._first = self._interval = poll_interval
+        self._longest = max_poll_interval
+
+    def reset(self) -> None:
+        """Poll soon again: something changed, so more change is likely."""
+        self._interval = self._first
+
+    async def pause(self) -> bool:
+        """Sleep until the next poll; False, without sleeping, once the deadline has passed."""
+        delay = self._interval
+        if self._deadline is not None:
+            remaining = self._deadline - monotonic()
+            if remaining <= 0:
+                return False
+            delay = min(delay, remaining)
+        await async_sleep(delay)
+        self._interval = min(self._interval * 1.5, self._longest)
+        return True
+
+    async def poll(self, fetch: Callable[[], Awaitable[T]]) -> T | None:
+        """``fetch()`` bounded by the deadline; None when it failed transiently (poll again)."""
+        try:
+            # The poll request itself is bounded by what is left of the wait.
+            with deadline_scope(self._deadline):
+                return await fetch()
+        except Exception as exc:
+            if not _transient(exc):
+                raise
+            return None
+
+
 async def wait_until_terminal(
     poll: Callable[[E], Awaitable[E]],
     execution: E,
@@ -76,30 +129,19 @@ async def wait_until_terminal(
     """
     _check_intervals(poll_interval, max_poll_interval)
     _check_wait(timeout, on_progress)
-    deadline = None if timeout is None else monotonic() + timeout
-    interval = poll_interval
+    pacer = PollPacer(timeout, poll_interval, max_poll_interval)
     if on_progress is not None:
         on_progress(execution)
     while not execution.is_terminal:
-        delay = interval
-        if deadline is not None:
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    f"Still not finished after {timeout} s; last state: {execution!r}",
-                    last=execution,
-                )
-            delay = min(delay, remaining)
-        await async_sleep(delay)
-        interval = min(interval * 1.5, max_poll_interval)
-        try:
-            # The poll request itself is bounded by what is left of the wait.
-            with deadline_scope(deadline):
-                execution = await poll(execution)
-        except Exception as exc:
-            if not _transient(exc):
-                raise
+        if not await pacer.pause():
+            raise WaitTimeoutError(
+                f"Still not finished after {timeout} s; last state: {execution!r}",
+                last=execution,
+            )
+        fresh = await pacer.poll(partial(poll, execution))
+        if fresh is None:
             continue
+        execution = fresh
         if on_progress is not None:
             on_progress(execution)
     return execution

@@ -23,10 +23,10 @@ from ..._run_types import (
     ExecutionStatus,
     join_choices,
 )
-from ..._twins import async_sleep, monotonic
 from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPage, AsyncPageRequest, paginate
+from .._polling import PollPacer, check_pacing
 from .._resource import AsyncCreatable, AsyncSearchable
 
 if TYPE_CHECKING:
@@ -113,9 +113,10 @@ class AsyncAgentExecution(AsyncSearchable, AsyncExecution, AsyncCreatable):
         Polls the live-tail route, waiting longer between polls while nothing changes and
         going back to ``poll_interval`` when something does; versions skipped between two polls
         are fetched one by one, so none is missed. ``after_version`` resumes a tail; past
-        ``timeout`` seconds WaitTimeoutError is raised with the last snapshot as ``last``.
+        ``timeout`` seconds WaitTimeoutError is raised with the last snapshot as ``last`` (None
+        if no poll succeeded). A transient poll failure is polled through, as in ``wait()``.
         """
-        _check_tail(after_version, poll_interval, max_poll_interval)
+        _check_tail(after_version, poll_interval, max_poll_interval, timeout)
         return _tail(self.client, self.id, after_version, poll_interval, max_poll_interval, timeout)
 
 
@@ -172,10 +173,11 @@ async def _live_tail_once(client: AsyncModeratelyAI, execution_id: str) -> Agent
     return parse_as(AgentLiveTail, await client._request("GET", path))
 
 
-def _check_tail(after_version: int, poll_interval: float, max_poll_interval: float) -> None:
+def _check_tail(
+    after_version: int, poll_interval: float, max_poll_interval: float, timeout: float | None
+) -> None:
     # Checked when live_tail() is called, not when the (lazy) iteration first runs.
-    if poll_interval <= 0 or max_poll_interval <= 0:
-        raise InvalidArgumentError("poll_interval and max_poll_interval must be positive")
+    check_pacing(timeout, poll_interval, max_poll_interval)
     if isinstance(after_version, bool) or not isinstance(after_version, int) or after_version < 0:
         raise InvalidArgumentError(
             f"after_version must be a whole number >= 0; got {after_version!r}"
@@ -190,36 +192,43 @@ async def _tail(
     max_poll_interval: float,
     timeout: float | None,
 ) -> AsyncIterator[AgentExecutionMemoryState]:
-    deadline = None if timeout is None else monotonic() + timeout
+    # The pacer's polls are bounded by the deadline and a transient failure is polled through,
+    # as in wait(); no yield happens inside a poll, so its deadline scope never leaks out.
+    pacer = PollPacer(timeout, poll_interval, max_poll_interval)
     seen = after_version
-    interval = poll_interval
+    tail: AgentLiveTail | None = None
     while True:
-        tail = await _live_tail_once(client, execution_id)
-        latest = tail.latest_memory_state
-        if latest is not None and latest.version > seen:
-            # The snapshot only carries the newest version; fetch any skipped since last poll.
-            for version in range(seen + 1, latest.version):
-                try:
-                    skipped = await _memory_state(client, execution_id, version)
-                except NotFoundError:
-                    continue  # versions need not be contiguous; a missing one is no gap
-                yield skipped
-            yield latest
-            seen = latest.version
-            interval = poll_interval
-        if tail.execution.is_terminal:
+        fresh = await pacer.poll(partial(_live_tail_once, client, execution_id))
+        caught_up = fresh is not None
+        if fresh is not None:
+            tail = fresh
+            latest = fresh.latest_memory_state
+            if latest is not None and latest.version > seen:
+                # The snapshot only carries the newest version; fetch any skipped since last poll.
+                for version in range(seen + 1, latest.version):
+                    try:
+                        skipped = await pacer.poll(
+                            partial(_memory_state, client, execution_id, version)
+                        )
+                    except NotFoundError:
+                        seen = version  # versions need not be contiguous; a missing one is no gap
+                        continue
+                    if skipped is None:
+                        caught_up = False  # a transient failure: resume from here next poll
+                        break
+                    yield skipped
+                    seen = version
+                else:
+                    yield latest
+                    seen = latest.version
+                pacer.reset()
+        if caught_up and tail is not None and tail.execution.is_terminal:
             return
-        delay = interval
-        if deadline is not None:
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                raise WaitTimeoutError(
-                    f"Agent execution {execution_id} still running after {timeout} s",
-                    last=tail,
-                )
-            delay = min(delay, remaining)
-        await async_sleep(delay)
-        interval = min(interval * 1.5, max_poll_interval)
+        if not await pacer.pause():
+            raise WaitTimeoutError(
+                f"Agent execution {execution_id} still running after {timeout} s",
+                last=tail,
+            )
 
 
 class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
@@ -361,7 +370,7 @@ class AsyncAgentExecutions(AsyncNamespace[AsyncAgentExecution]):
         See ``AsyncAgentExecution.live_tail``.
         """
         require_id(agent_execution_id, "agent_execution_id")
-        _check_tail(after_version, poll_interval, max_poll_interval)
+        _check_tail(after_version, poll_interval, max_poll_interval, timeout)
         return _tail(
             self._client,
             agent_execution_id,
