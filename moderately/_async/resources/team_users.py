@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, Unpack, get_args
+from typing import ClassVar, Unpack, get_args
 
 from pydantic import Field
 
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_choices, join_ids, list_query
+from ..._shapes.team_users import TeamRole, TeamUserChanges, TeamUserOrder, TeamUserUpdate
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncDeletable, AsyncGettable, AsyncSavable, AsyncSearchable
-
-TeamRole = Literal["admin", "member"]
-"""Roles a user can have in a team."""
-TeamUserOrder = Literal["name", "role", "created_at", "updated_at"]
-"""Fields team users can be sorted by."""
-
-
-class TeamUserChanges(TypedDict, total=False):
-    """Fields a team-user update may change."""
-
-    role: TeamRole
-    is_default: bool
-
-
-class TeamUserUpdate(RequestModel):
-    """Body of ``PATCH /team-users/{teamUserId}``."""
-
-    what: ClassVar[str] = "team_users.update"
-    # Defaults are never sent (wire() leaves out unset fields); they only make fields optional.
-    role: TeamRole = "member"
-    is_default: bool = False
 
 
 class AsyncTeamUser(AsyncSearchable, AsyncGettable, AsyncSavable, AsyncDeletable):

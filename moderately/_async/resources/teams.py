@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal, get_args
+from typing import ClassVar, get_args
 
 from pydantic import Field
 
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
+from ..._shapes.teams import TeamBody, TeamOrder
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncCreatable, AsyncGettable, AsyncSavable, AsyncSearchable
-
-TeamOrder = Literal["created_at", "updated_at", "name"]
-"""Fields teams can be sorted by."""
-
-
-class TeamBody(RequestModel):
-    """Body of ``POST /teams`` and ``PATCH /teams/{teamId}``."""
-
-    what: ClassVar[str] = "teams"
-    name: str = Field(min_length=1, max_length=255)
 
 
 class AsyncTeam(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable):

@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal, TypedDict, Unpack, get_args
+from typing import ClassVar, Unpack, get_args
 
 from pydantic import Field
 
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
+from ..._shapes.agents import AgentChanges, AgentCreate, AgentOrder, AgentUpdate
 from .._namespace import Namespace
 from .._pagination import Page
 from .._resource import (
@@ -20,34 +21,6 @@ from .._resource import (
     Savable,
     Searchable,
 )
-
-AgentOrder = Literal["name", "created_at", "updated_at"]
-"""Fields agents can be sorted by."""
-
-
-class AgentCreate(RequestModel):
-    """Body of ``POST /agents``."""
-
-    what: ClassVar[str] = "agents.create"
-    team_id: str
-    name: str = Field(min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=1000)
-
-
-class AgentChanges(TypedDict, total=False):
-    """Fields an agent update may change."""
-
-    name: str
-    description: str | None
-
-
-class AgentUpdate(RequestModel):
-    """Body of ``PATCH /agents/{agentId}``."""
-
-    what: ClassVar[str] = "agents.update"
-    # Defaults are never sent (wire() leaves out unset fields); they only make fields optional.
-    name: str = Field(default="", min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=1000)
 
 
 class Agent(Searchable, Gettable, Creatable, Savable, Deletable):

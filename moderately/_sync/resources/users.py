@@ -5,25 +5,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar, Literal, Self, get_args
+from typing import ClassVar, Self, get_args
 
 from pydantic import Field
 
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
+from ..._shapes.users import UserOrder, UserUpdate
 from .._namespace import Namespace
 from .._pagination import Page
 from .._resource import Gettable, Savable, Searchable
-
-UserOrder = Literal["created_at", "full_name"]
-"""Fields users can be sorted by."""
-
-
-class UserUpdate(RequestModel):
-    """Body of ``PATCH /users/{userId}``."""
-
-    what: ClassVar[str] = "users.update"
-    full_name: str = Field(min_length=1, max_length=255)
 
 
 class User(Searchable, Gettable, Savable):
