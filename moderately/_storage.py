@@ -20,6 +20,9 @@ from ._retry import retrying
 from ._transfer import CHUNK, AtomicFile, Progress, UploadSource, verify
 from ._twins import async_run_blocking
 
+_BATCH_BYTES = 4 * CHUNK
+"""Most received bytes waiting for the download's worker thread before the loop waits too."""
+
 
 class StorageTransfers:
     """Presigned-URL uploads and downloads, mixed into AsyncTransport.
@@ -103,11 +106,16 @@ class StorageTransfers:
                 chunks: list[bytes] = []
                 digest = hashlib.sha256()
                 done = 0
-                # Hashing (and writing) a chunk runs on a worker thread while the next chunk
-                # is received: both release the GIL, so a download verifies at close to the
-                # speed of the network instead of network plus hash. One chunk at a time is
-                # in the worker, so memory stays at two chunks.
+                # Hashing and writing run on a worker thread while the loop receives: both
+                # release the GIL, so a download verifies at close to the speed of the network
+                # instead of network plus hash. Chunks are taken as they arrive (no joining
+                # copy) and handed over in batches: whatever came in while the worker was busy
+                # goes in its next batch, so a fast worker gets one chunk per hand-off and a
+                # slow one gets few, large hand-offs. A batch is capped at _BATCH_BYTES (the
+                # loop then waits for the worker), which bounds memory to about two batches.
                 pending: asyncio.Future[None] | None = None
+                batch: list[bytes] = []
+                batched = 0
                 try:
                     async with session.get(
                         URL(url, encoded=True),
@@ -123,17 +131,27 @@ class StorageTransfers:
                         total = resp.content_length or expected_size
                         if path is not None:
                             sink = await async_run_blocking(AtomicFile, path)
-                        async for chunk in resp.content.iter_chunked(CHUNK):
+                        async for chunk in resp.content.iter_any():
                             done += len(chunk)
-                            if pending is not None:
-                                await pending
-                            pending = asyncio.ensure_future(
-                                async_run_blocking(_take, digest, sink, chunk)
-                            )
+                            batch.append(chunk)
+                            batched += len(chunk)
                             if sink is None:
                                 chunks.append(chunk)
                             if progress is not None:
                                 progress(done, total)
+                            if pending is None or pending.done() or batched >= _BATCH_BYTES:
+                                if pending is not None:
+                                    await pending
+                                pending = asyncio.ensure_future(
+                                    async_run_blocking(_take, digest, sink, batch)
+                                )
+                                batch, batched = [], 0
+                        if batch:
+                            if pending is not None:
+                                await pending
+                            pending = asyncio.ensure_future(
+                                async_run_blocking(_take, digest, sink, batch)
+                            )
                         if pending is not None:
                             await pending
                     verify(
@@ -162,11 +180,12 @@ class StorageTransfers:
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
 
-def _take(digest: hashlib._Hash, sink: AtomicFile | None, chunk: bytes) -> None:
-    """Hash ``chunk`` and, for a download to disk, write it (on a worker thread)."""
-    digest.update(chunk)
+def _take(digest: hashlib._Hash, sink: AtomicFile | None, batch: list[bytes]) -> None:
+    """Hash the chunks of ``batch`` and, for a download to disk, write them (worker thread)."""
+    for chunk in batch:
+        digest.update(chunk)
     if sink is not None:
-        sink.write(chunk)
+        sink.write(batch)
 
 
 def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:

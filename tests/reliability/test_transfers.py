@@ -93,6 +93,27 @@ async def test_a_download_cut_every_time_fails_and_leaves_nothing(
     assert leftovers(tmp_path) == []
 
 
+async def test_a_download_of_many_batches_arrives_whole_and_in_order(
+    client: AsyncModeratelyAI, tmp_path: Path
+) -> None:
+    # Larger than two of the batches the download hands to its worker thread, and not a
+    # multiple of any chunk size.
+    payload = os.urandom(9 * 1024 * 1024 + 123)
+    uploaded = await client.files.upload(payload, name="big.bin")
+    seen: list[tuple[int, int | None]] = []
+
+    written = await client.files.download(
+        uploaded.file_id, path=tmp_path / "big.bin", progress=lambda d, t: seen.append((d, t))
+    )
+    in_memory = await client.files.download(uploaded.file_id)
+
+    assert written.read_bytes() == payload
+    assert in_memory == payload
+    assert seen == sorted(seen)
+    assert seen[-1] == (len(payload), len(payload))
+    assert leftovers(tmp_path) == ["big.bin"]
+
+
 class ChangesAfterHashing(io.BytesIO):
     """A seekable file whose bytes change once it is rewound after hashing (a file edited
     between measuring and sending)."""
