@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar, Literal, TypedDict, Unpack, get_args
+from typing import TYPE_CHECKING, ClassVar, Unpack, get_args
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from ..._config import Secret
-from ..._errors import InvalidArgumentError
 from ..._identity import ApiTokenCreator, ApiTokenUsage, ApiTokenUsageStats
 from ..._models import RequestModel
-from ..._params import Direction, Ids, iso_when, join_ids, list_query
+from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
 from ..._request import Query, build_path, require_id
 from ..._response import Response
+from ..._shapes.api_tokens import (
+    ApiTokenChanges,
+    ApiTokenCreate,
+    ApiTokenOrder,
+    ApiTokenUpdate,
+    TokenRole,
+    _usage_query,
+)
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import (
@@ -27,39 +34,6 @@ from .._resource import (
 
 if TYPE_CHECKING:
     from .._client import AsyncModeratelyAI
-
-TokenRole = Literal["member", "admin", "readonly"]
-"""What a token may do: ``readonly`` only reads, ``member`` cannot administer the team."""
-ApiTokenOrder = Literal["created_at", "name"]
-"""Fields API tokens can be sorted by."""
-
-
-class ApiTokenCreate(RequestModel):
-    """Body of ``POST /api-tokens``."""
-
-    what: ClassVar[str] = "api_tokens.create"
-    team_id: str = Field(min_length=1)
-    name: str = Field(min_length=1, max_length=255)
-    role: TokenRole = "member"
-    expires_at: AwareDatetime | None = None
-
-
-class ApiTokenChanges(TypedDict, total=False):
-    """Fields an API-token update may change."""
-
-    name: str
-    expires_at: datetime | None
-    is_active: bool
-
-
-class ApiTokenUpdate(RequestModel):
-    """Body of ``PATCH /api-tokens/{tokenId}``."""
-
-    what: ClassVar[str] = "api_tokens.update"
-    # Defaults are never sent (wire() leaves out unset fields); they only make fields optional.
-    name: str = Field(default="", min_length=1, max_length=255)
-    expires_at: AwareDatetime | None = None
-    is_active: bool = True
 
 
 class AsyncApiToken(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable, AsyncDeletable):
@@ -112,24 +86,6 @@ class AsyncApiToken(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable
         """Usage of this token, optionally within dates, for one endpoint or HTTP method."""
         query = _usage_query(start_date, end_date, endpoint, method)
         return await _fetch_usage(self.client, self.token_id, query)
-
-
-def _usage_query(
-    start_date: datetime | date | None,
-    end_date: datetime | date | None,
-    endpoint: str | None,
-    method: str | None,
-) -> Query:
-    for name, value in (("endpoint", endpoint), ("method", method)):
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise InvalidArgumentError(f"{name} must be a non-empty string; got {value!r}")
-    return {
-        "startDate": iso_when(start_date, "start_date"),
-        "endDate": iso_when(end_date, "end_date"),
-        "endpoint": endpoint,
-        # HTTP methods are upper-case tokens; accept "get" as well.
-        "method": method.upper() if method is not None else None,
-    }
 
 
 async def _fetch_usage(client: AsyncModeratelyAI, token_id: str, query: Query) -> ApiTokenUsage:
