@@ -177,12 +177,10 @@ def rotated(items: list[Any], r: int) -> list[Any]:
     return items[k:] + items[:k]
 
 
-async def pagination(base_url: str, page_size: int) -> dict[str, float]:
+async def paginate_raw(base_url: str, page_size: int) -> float:
+    """Seconds for raw aiohttp to fetch every page and look at every item."""
     import aiohttp
 
-    import moderately
-
-    out: dict[str, float] = {}
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
         page, count = 1, 0
@@ -196,8 +194,15 @@ async def pagination(base_url: str, page_size: int) -> dict[str, float]:
             if not body["pagination"]["hasNextPage"]:
                 break
             page += 1
-        out["raw aiohttp"] = time.perf_counter() - started
-        assert count == 10_000, count
+        seconds = time.perf_counter() - started
+    assert count == 10_000, count
+    return seconds
+
+
+async def paginate_sdk(base_url: str, page_size: int) -> float:
+    """Seconds for the async client to iterate every item of the listing."""
+    import moderately
+
     async with moderately.AsyncModeratelyAI(
         api_key="k", team_id="team_benchmark_000001", base_url=base_url
     ) as client:
@@ -205,9 +210,12 @@ async def pagination(base_url: str, page_size: int) -> dict[str, float]:
         count = 0
         async for _ in client.agents.list(page_size=page_size):
             count += 1
-        out["moderately async"] = time.perf_counter() - started
-        assert count == 10_000, count
-    return out
+        seconds = time.perf_counter() - started
+    assert count == 10_000, count
+    return seconds
+
+
+PAGINATORS = {"raw aiohttp": paginate_raw, "moderately async": paginate_sdk}
 
 
 IMPORT_PROBES = {
@@ -393,9 +401,9 @@ def run(
                         conc[f"{adapter.name} @{in_flight}"].append(rate)
             for adapter in adapters:
                 await adapter.close()
-            for _ in range(rounds):
-                for name, seconds in (await pagination(base_url, 100)).items():
-                    pages[name].append(seconds)
+            for r in range(rounds):
+                for name in rotated(list(PAGINATORS), r):
+                    pages[name].append(await PAGINATORS[name](base_url, 100))
 
         asyncio.run(async_part())
 
