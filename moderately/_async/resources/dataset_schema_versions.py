@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Self, TypedDict, Unpack, get_args
+from typing import Any, ClassVar, Self, Unpack, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..._dataset_models import (
     ParsingOptions,
@@ -20,20 +20,10 @@ from ..._dataset_models import (
 )
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
+from ..._shapes.dataset_schema_versions import ColumnSpec, SchemaChanges, _options
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncCreatable, AsyncGettable, AsyncSavable, AsyncSearchable
-
-ColumnSpec = Mapping[str, Any] | SchemaColumn
-"""A column: a mapping like ``{"name": "id", "type": "int", "required": True}``, or a loaded one."""
-
-
-class SchemaChanges(TypedDict, total=False):
-    """Fields a schema version update may change (Python names of the request)."""
-
-    status: VersionStatus
-    columns: Iterable[ColumnSpec]
-    parsing_options: Mapping[str, Any] | ParsingOptions
 
 
 class AsyncDatasetSchemaVersion(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable):
@@ -150,8 +140,3 @@ class AsyncDatasetSchemaVersions(AsyncNamespace[AsyncDatasetSchemaVersion]):
         if "parsing_options" in fields:
             fields["parsing_options"] = _options(fields["parsing_options"])
         return await self._model.update(self._client, dataset_schema_version_id, **fields)
-
-
-def _options(value: Mapping[str, Any] | BaseModel) -> Any:
-    # A loaded ParsingOptions goes through as is; the request model turns it into fields.
-    return value if isinstance(value, BaseModel) else dict(value)

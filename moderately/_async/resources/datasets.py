@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Self, TypedDict, Unpack, get_args, overload
+from typing import Any, ClassVar, Self, Unpack, get_args, overload
 
 from pydantic import Field
 
@@ -21,6 +21,9 @@ from ..._errors import InvalidArgumentError
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._schema_infer import DEFAULT_SAMPLE_ROWS, SampleInput, infer_schema
+from ..._shapes.dataset_schema_versions import ColumnSpec
+from ..._shapes.datasets import DatasetChanges, DatasetCreate, DatasetOrder, DatasetUpdate
+from ..._shapes.files import PathArg
 from ..._transfer import Progress, UploadInput
 from ..._twins import async_run_blocking
 from .._namespace import AsyncNamespace
@@ -33,43 +36,9 @@ from .._resource import (
     AsyncSavable,
     AsyncSearchable,
 )
-from .dataset_data_versions import AsyncDatasetDataVersion, AsyncDatasetDataVersions, PathArg
-from .dataset_schema_versions import (
-    AsyncDatasetSchemaVersion,
-    AsyncDatasetSchemaVersions,
-    ColumnSpec,
-)
+from .dataset_data_versions import AsyncDatasetDataVersion, AsyncDatasetDataVersions
+from .dataset_schema_versions import AsyncDatasetSchemaVersion, AsyncDatasetSchemaVersions
 from .schema_builder import AsyncSchemaBuilder
-
-DatasetOrder = Literal["created_at", "updated_at", "name"]
-"""Fields datasets can be sorted by."""
-
-
-class DatasetCreate(RequestModel):
-    """Body of ``POST /datasets``."""
-
-    what: ClassVar[str] = "datasets.create"
-    team_id: str = Field(min_length=1)
-    name: str = Field(min_length=1, max_length=255)
-    description: str | None = Field(default=None, max_length=10000)
-
-
-class DatasetUpdate(RequestModel):
-    """Body of ``PATCH /datasets/{datasetId}``."""
-
-    what: ClassVar[str] = "datasets.update"
-    # Defaults are never sent (wire() leaves out unset fields); they only make fields optional.
-    name: str = Field(default="", min_length=1, max_length=255)
-    description: str = Field(default="", max_length=10000)
-    should_process: bool = False
-
-
-class DatasetChanges(TypedDict, total=False):
-    """Fields a dataset update may change; ``should_process=True`` also starts processing."""
-
-    name: str
-    description: str
-    should_process: bool
 
 
 class AsyncDataset(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable, AsyncDeletable):

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -21,12 +20,19 @@ from ..._dataset_models import (
     check_choice,
     check_version_no,
 )
-from ..._errors import InvalidArgumentError
 from ..._hooks import HookContext, Operation
-from ..._models import Model, RequestModel
+from ..._models import Model
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as
-from ..._request import build_path, require_id
+from ..._request import build_path
+from ..._shapes.dataset_data_versions import (
+    DataVersionCreate,
+    _check_upload_args,
+    _default_name,
+    _detect_type,
+    _unnamed,
+)
+from ..._shapes.files import DownloadUrl, PathArg
 from ..._transfer import (
     Progress,
     UploadInput,
@@ -40,31 +46,9 @@ from .._hooked import run_hooked
 from .._namespace import Namespace
 from .._pagination import Page
 from .._resource import CreateHooks, Gettable, Searchable
-from .files import DownloadUrl
 
 if TYPE_CHECKING:
     from .._client import ModeratelyAI
-
-PathArg = str | os.PathLike[str]
-"""A local path, as a string or a path object."""
-
-_XLSX_TYPES = frozenset(
-    {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-excel",
-        "application/zip",
-    }
-)
-
-
-class DataVersionCreate(RequestModel):
-    """Body of ``POST /dataset-data-versions``."""
-
-    what: ClassVar[str] = "dataset_data_versions.upload"
-    dataset_id: str = Field(min_length=1)
-    file_type: DataFileType
-    file_name: str = Field(min_length=1, max_length=255)
-    status: VersionStatus = "draft"
 
 
 class DatasetDataVersion(Searchable, Gettable, CreateHooks):
@@ -187,44 +171,6 @@ class _DataUploadTicket(Model):
     data_version: DatasetDataVersion
     upload_url: str
     upload_expiry: datetime | None = None
-
-
-def _check_upload_args(params: Mapping[str, Any]) -> None:
-    require_id(params.get("dataset_id"), "dataset_id")
-    check_choice("file_type", params.get("file_type"), get_args(DataFileType))
-    check_choice("status", params.get("status"), get_args(VersionStatus))
-    name = params.get("file_name")
-    if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 255):
-        raise InvalidArgumentError(f"file_name must be 1 to 255 characters; got {name!r}")
-
-
-def _default_name(file: object, file_name: str | None, file_type: str | None) -> str | None:
-    if file_name is not None or not isinstance(file, bytes | bytearray | memoryview):
-        return file_name
-    # Raw bytes carry no name; the platform needs one, and its extension should match.
-    kind = file_type or ("xlsx" if bytes(file[:4]) == b"PK\x03\x04" else "csv")
-    return f"data.{kind}"
-
-
-def _unnamed(file: object) -> bool:
-    if isinstance(file, str | os.PathLike | bytes | bytearray | memoryview):
-        return False
-    return not isinstance(getattr(file, "name", None), str)
-
-
-def _detect_type(source: UploadSource) -> DataFileType:
-    suffix = PurePosixPath(source.name).suffix.lower()
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if source.mime_type in _XLSX_TYPES:
-        return "xlsx"
-    if source.mime_type.startswith("text/"):
-        return "csv"
-    raise InvalidArgumentError(
-        f"Cannot tell whether {source.name!r} is CSV or Excel; pass file_type='csv' or 'xlsx'"
-    )
 
 
 class DatasetDataVersions(Namespace[DatasetDataVersion]):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Self, TypedDict, Unpack, get_args
+from typing import Any, ClassVar, Self, Unpack, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..._dataset_models import (
     ParsingOptions,
@@ -23,20 +23,10 @@ from ..._dataset_models import (
 )
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
+from ..._shapes.dataset_schema_versions import ColumnSpec, SchemaChanges, _options
 from .._namespace import Namespace
 from .._pagination import Page
 from .._resource import Creatable, Gettable, Savable, Searchable
-
-ColumnSpec = Mapping[str, Any] | SchemaColumn
-"""A column: a mapping like ``{"name": "id", "type": "int", "required": True}``, or a loaded one."""
-
-
-class SchemaChanges(TypedDict, total=False):
-    """Fields a schema version update may change (Python names of the request)."""
-
-    status: VersionStatus
-    columns: Iterable[ColumnSpec]
-    parsing_options: Mapping[str, Any] | ParsingOptions
 
 
 class DatasetSchemaVersion(Searchable, Gettable, Creatable, Savable):
@@ -153,8 +143,3 @@ class DatasetSchemaVersions(Namespace[DatasetSchemaVersion]):
         if "parsing_options" in fields:
             fields["parsing_options"] = _options(fields["parsing_options"])
         return self._model.update(self._client, dataset_schema_version_id, **fields)
-
-
-def _options(value: Mapping[str, Any] | BaseModel) -> Any:
-    # A loaded ParsingOptions goes through as is; the request model turns it into fields.
-    return value if isinstance(value, BaseModel) else dict(value)
