@@ -26,7 +26,10 @@ class PageMeta(BaseModel):
 class PageEnvelope(BaseModel, Generic[T]):
     """A list response: ``{"items": [...], "pagination": {...}}``, parsed in one pass."""
 
-    model_config = ConfigDict(extra="allow")
+    # Only keys go through pydantic's string cache: they repeat on every item, while the
+    # values of a page (ids, names, timestamps) are mostly unique, so caching them cost a
+    # lookup and an insert each for no hit (100 distinct pages of agents: 29.5 -> 25.4 ms).
+    model_config = ConfigDict(extra="allow", cache_strings="keys")
 
     items: list[T]
     pagination: PageMeta
