@@ -7,11 +7,10 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, ValidationError
 
 from ..._errors import InvalidArgumentError, NotFoundError, WaitTimeoutError
 from ..._models import RequestModel
-from ..._pages import PageEnvelope
 from ..._params import Direction, Ids, join_ids, list_query
 from ..._parsing import parse_as, response_mismatch
 from ..._request import build_path, require_id
@@ -23,6 +22,7 @@ from ..._run_types import (
     ExecutionStatus,
     join_choices,
 )
+from ..._shapes.agent_executions import _MEMORY_PAGE, AgentExecutionCreate
 from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPage, AsyncPageRequest, paginate
@@ -31,23 +31,6 @@ from .._resource import AsyncCreatable, AsyncSearchable
 
 if TYPE_CHECKING:
     from .._client import AsyncModeratelyAI
-
-_MEMORY_PAGE: TypeAdapter[PageEnvelope[AgentExecutionMemoryState]] = TypeAdapter(
-    PageEnvelope[AgentExecutionMemoryState]
-)
-
-
-class AgentExecutionCreate(RequestModel):
-    """Body of ``POST /agent-executions``."""
-
-    what: ClassVar[str] = "agent_executions.create"
-    agent_configuration_version_id: str = Field(min_length=1)
-    agent_input: dict[str, Any]
-    agent_input_summary: str = Field(min_length=1, max_length=500)
-    agent_input_schema: Any = None
-    agent_output_schema: Any = None
-    max_actions: int | None = Field(default=None, ge=1, le=100)
-    planning_interval: int | None = Field(default=None, ge=1, le=50)
 
 
 class AsyncAgentExecution(AsyncSearchable, AsyncExecution, AsyncCreatable):
