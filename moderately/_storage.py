@@ -21,7 +21,7 @@ from ._transfer import CHUNK, AtomicFile, Progress, UploadSource, verify
 from ._twins import async_run_blocking
 
 _BATCH_BYTES = 4 * CHUNK
-"""Most received bytes waiting for the download's worker thread before the loop waits too."""
+"""Most received bytes waiting for the download's file writer before the loop waits too."""
 
 
 class StorageTransfers:
@@ -106,13 +106,12 @@ class StorageTransfers:
                 chunks: list[bytes] = []
                 digest = hashlib.sha256()
                 done = 0
-                # Hashing and writing run on a worker thread while the loop receives: both
-                # release the GIL, so a download verifies at close to the speed of the network
-                # instead of network plus hash. Chunks are taken as they arrive (no joining
-                # copy) and handed over in batches: whatever came in while the worker was busy
-                # goes in its next batch, so a fast worker gets one chunk per hand-off and a
-                # slow one gets few, large hand-offs. A batch is capped at _BATCH_BYTES (the
-                # loop then waits for the worker), which bounds memory to about two batches.
+                # Each chunk is hashed on the loop as it arrives, while it is still in this
+                # core's cache; file writes, which can block, go to a worker thread in batches:
+                # whatever arrived while the worker was busy, up to _BATCH_BYTES (then the loop
+                # waits for it), so memory stays at about two batches. Hashing on the worker
+                # instead meant reading every byte again from another core's cache, which made
+                # the worker the bottleneck (see docs/architecture.md).
                 pending: asyncio.Future[None] | None = None
                 batch: list[bytes] = []
                 batched = 0
@@ -132,26 +131,26 @@ class StorageTransfers:
                         if path is not None:
                             sink = await async_run_blocking(AtomicFile, path)
                         async for chunk in resp.content.iter_any():
+                            digest.update(chunk)
                             done += len(chunk)
-                            batch.append(chunk)
-                            batched += len(chunk)
                             if sink is None:
                                 chunks.append(chunk)
+                            else:
+                                batch.append(chunk)
+                                batched += len(chunk)
+                                if pending is None or pending.done() or batched >= _BATCH_BYTES:
+                                    if pending is not None:
+                                        await pending
+                                    pending = asyncio.ensure_future(
+                                        async_run_blocking(sink.write, batch)
+                                    )
+                                    batch, batched = [], 0
                             if progress is not None:
                                 progress(done, total)
-                            if pending is None or pending.done() or batched >= _BATCH_BYTES:
-                                if pending is not None:
-                                    await pending
-                                pending = asyncio.ensure_future(
-                                    async_run_blocking(_take, digest, sink, batch)
-                                )
-                                batch, batched = [], 0
-                        if batch:
+                        if batch and sink is not None:
                             if pending is not None:
                                 await pending
-                            pending = asyncio.ensure_future(
-                                async_run_blocking(_take, digest, sink, batch)
-                            )
+                            pending = asyncio.ensure_future(async_run_blocking(sink.write, batch))
                         if pending is not None:
                             await pending
                     verify(
@@ -178,14 +177,6 @@ class StorageTransfers:
                     if sink is not None and sink.temp.exists():
                         await async_run_blocking(sink.discard)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
-
-
-def _take(digest: hashlib._Hash, sink: AtomicFile | None, batch: list[bytes]) -> None:
-    """Hash the chunks of ``batch`` and, for a download to disk, write them (worker thread)."""
-    for chunk in batch:
-        digest.update(chunk)
-    if sink is not None:
-        sink.write(batch)
 
 
 def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
