@@ -377,8 +377,7 @@ def run(
                         conc[f"{adapter.name} @{in_flight}"].append(rate)
             for adapter in adapters:
                 await adapter.close()
-            # Twice the rounds: a pagination sample is one 0.1 s walk on a noisy machine.
-            for r in range(2 * rounds):
+            for r in range(rounds):
                 for name in rotated(list(PAGINATION_CLIENTS), r):
                     pages[name].append(paginate_in_process(name, base_url, 100))
 
