@@ -93,11 +93,11 @@ class AgentConfigurationVersionUpdate(RequestModel):
     execution_config: _ExecutionConfig | None = None
 
 
-def _plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
     # Mappings and sequences from the caller become plain dicts and lists, which the strict
     # body model accepts; anything else is left for it to refuse.
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value

@@ -10,7 +10,7 @@ from .._models import RequestModel
 from .._pages import PageEnvelope
 from .._run_types import AgentExecutionMemoryState
 
-_MEMORY_PAGE: TypeAdapter[PageEnvelope[AgentExecutionMemoryState]] = TypeAdapter(
+MEMORY_PAGE: TypeAdapter[PageEnvelope[AgentExecutionMemoryState]] = TypeAdapter(
     PageEnvelope[AgentExecutionMemoryState]
 )
 

@@ -46,7 +46,7 @@ class ApiTokenUpdate(RequestModel):
     is_active: bool = True
 
 
-def _usage_query(
+def usage_query(
     start_date: datetime | date | None,
     end_date: datetime | date | None,
     endpoint: str | None,

@@ -18,7 +18,7 @@ _ID_LISTS = ("user_ids", "api_token_ids", "resource_ids")
 _SINGLE = ("team_id", "user_id", "api_token_id", "resource_type", "resource_id", "event_type")
 
 
-def _audit_query(args: dict[str, Any]) -> dict[str, QueryValue]:
+def audit_query(args: dict[str, Any]) -> dict[str, QueryValue]:
     """Check and render the filters found in a method's arguments (absent ones are skipped)."""
     filters: dict[str, Any] = {}
     for name in _SINGLE:

@@ -42,11 +42,11 @@ class LoginBody(_SecretBody):
     password: str = Field(min_length=1)
 
 
-class _Message(Model):
+class Message(Model):
     message: str
 
 
-def _session_cookie(response: Response) -> str | None:
+def session_cookie(response: Response) -> str | None:
     """The session secret from the login answer's Set-Cookie headers, if one is named so."""
     headers = response.headers
     if isinstance(headers, MultiMapping):

@@ -34,7 +34,7 @@ class DataVersionCreate(RequestModel):
     status: VersionStatus = "draft"
 
 
-def _check_upload_args(params: Mapping[str, Any]) -> None:
+def check_upload_args(params: Mapping[str, Any]) -> None:
     require_id(params.get("dataset_id"), "dataset_id")
     check_choice("file_type", params.get("file_type"), get_args(DataFileType))
     check_choice("status", params.get("status"), get_args(VersionStatus))
@@ -43,7 +43,7 @@ def _check_upload_args(params: Mapping[str, Any]) -> None:
         raise InvalidArgumentError(f"file_name must be 1 to 255 characters; got {name!r}")
 
 
-def _default_name(file: object, file_name: str | None, file_type: str | None) -> str | None:
+def default_name(file: object, file_name: str | None, file_type: str | None) -> str | None:
     if file_name is not None or not isinstance(file, bytes | bytearray | memoryview):
         return file_name
     # Raw bytes carry no name; the platform needs one, and its extension should match.
@@ -51,13 +51,13 @@ def _default_name(file: object, file_name: str | None, file_type: str | None) ->
     return f"data.{kind}"
 
 
-def _unnamed(file: object) -> bool:
+def unnamed(file: object) -> bool:
     if isinstance(file, str | os.PathLike | bytes | bytearray | memoryview):
         return False
     return not isinstance(getattr(file, "name", None), str)
 
 
-def _detect_type(source: UploadSource) -> DataFileType:
+def detect_type(source: UploadSource) -> DataFileType:
     suffix = PurePosixPath(source.name).suffix.lower()
     if suffix == ".csv":
         return "csv"

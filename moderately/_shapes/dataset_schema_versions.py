@@ -21,6 +21,6 @@ class SchemaChanges(TypedDict, total=False):
     parsing_options: Mapping[str, Any] | ParsingOptions
 
 
-def _options(value: Mapping[str, Any] | BaseModel) -> Any:
+def options_payload(value: Mapping[str, Any] | BaseModel) -> Any:
     # A loaded ParsingOptions goes through as is; the request model turns it into fields.
     return value if isinstance(value, BaseModel) else dict(value)

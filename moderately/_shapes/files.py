@@ -48,7 +48,7 @@ class DownloadUrl(Model):
     expires_at: datetime | None = None
 
 
-def _check_upload_args(params: Mapping[str, Any]) -> None:
+def check_upload_args(params: Mapping[str, Any]) -> None:
     for key, limit in (("name", 1000), ("mime_type", 255)):
         value = params.get(key)
         if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= limit):
@@ -64,7 +64,7 @@ def _check_upload_args(params: Mapping[str, Any]) -> None:
     require_id(params.get("team_id"), "team_id")
 
 
-def _refused(exc: ConflictError, file_id: str, name: str) -> UploadError:
+def upload_refused(exc: ConflictError, file_id: str, name: str) -> UploadError:
     return UploadError(
         f"The platform refused to complete the upload of {name!r} (file {file_id}): {exc.message}",
         file_id=file_id,

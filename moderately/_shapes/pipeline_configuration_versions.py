@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from .._models import RequestModel
 from .._run_types import ConfigurationStatus
 
-_SCHEMA: TypeAdapter[dict[str, Any] | None] = TypeAdapter(dict[str, Any] | None)
+SCHEMA: TypeAdapter[dict[str, Any] | None] = TypeAdapter(dict[str, Any] | None)
 
 PipelineConfigurationVersionOrder = Literal["version", "created_at", "updated_at"]
 """Fields pipeline configuration versions can be sorted by."""
@@ -75,6 +75,6 @@ class PipelineConfigurationVersionUpdate(RequestModel):
     _shape = field_validator("configuration")(_check_configuration)
 
 
-class _Validate(RequestModel):
+class Validate(RequestModel):
     what: ClassVar[str] = "pipeline_configuration_versions.validate"
     configuration: dict[str, Any]

@@ -71,7 +71,7 @@ class PipelineExecutionCancel(RequestModel):
     reason: str = Field(default="", max_length=500)
 
 
-class _InlineOutput(Model):
+class InlineOutput(Model):
     type: Literal["inline"]
     data: Any = None
     summary: str | None = None
@@ -91,10 +91,10 @@ class _StoredOutput(Model):
     metadata: _StoredOutputMeta = Field(default_factory=_StoredOutputMeta)
 
 
-_OUTPUT: TypeAdapter[_InlineOutput | _StoredOutput] = TypeAdapter(_InlineOutput | _StoredOutput)
+OUTPUT: TypeAdapter[InlineOutput | _StoredOutput] = TypeAdapter(InlineOutput | _StoredOutput)
 
 
-def _decode_stored(raw: bytes, meta: _StoredOutputMeta) -> Any:
+def decode_stored(raw: bytes, meta: _StoredOutputMeta) -> Any:
     compression = meta.compression_type or "none"
     if compression == "gzip":
         raw = gzip.decompress(raw)

@@ -13,7 +13,7 @@ PipelineOrder = Literal["name", "created_at", "updated_at"]
 
 # Must equal the max_length of PipelineExecutionCreate.pipeline_input_summary, the body this
 # summary is sent in; tests/resources/test_pipelines.py checks that the two agree.
-_SUMMARY_LIMIT = 1000
+SUMMARY_LIMIT = 1000
 
 
 class PipelineCreate(RequestModel):
@@ -47,10 +47,10 @@ class PipelineRun(RequestModel):
     what: ClassVar[str] = "pipeline.run"
     input: dict[str, Any]
     configuration_version_id: str | None = Field(default=None, min_length=1)
-    input_summary: str | None = Field(default=None, max_length=_SUMMARY_LIMIT)
+    input_summary: str | None = Field(default=None, max_length=SUMMARY_LIMIT)
 
 
-def _run_params(
+def run_params(
     input: dict[str, Any] | None, configuration_version_id: str | None, input_summary: str | None
 ) -> dict[str, Any]:
     params = {

@@ -513,16 +513,16 @@ def test_run_summary_limit_is_the_execution_bodys_limit() -> None:
     # run() checks and fills the summary against its own constant, but the summary is sent in
     # PipelineExecutionCreate: a change to either limit alone would let them drift apart.
     from moderately._async.resources.pipeline_executions import PipelineExecutionCreate
-    from moderately._async.resources.pipelines import _SUMMARY_LIMIT, PipelineRun
+    from moderately._async.resources.pipelines import SUMMARY_LIMIT, PipelineRun
 
     def body(summary: str) -> PipelineExecutionCreate:
         return PipelineExecutionCreate.check(
             pipeline_configuration_version_id="v", pipeline_input={}, pipeline_input_summary=summary
         )
 
-    body("x" * _SUMMARY_LIMIT)
-    PipelineRun.check(input={}, input_summary="x" * _SUMMARY_LIMIT)
+    body("x" * SUMMARY_LIMIT)
+    PipelineRun.check(input={}, input_summary="x" * SUMMARY_LIMIT)
     with pytest.raises(InvalidArgumentError):
-        body("x" * (_SUMMARY_LIMIT + 1))
+        body("x" * (SUMMARY_LIMIT + 1))
     with pytest.raises(InvalidArgumentError):
-        PipelineRun.check(input={}, input_summary="x" * (_SUMMARY_LIMIT + 1))
+        PipelineRun.check(input={}, input_summary="x" * (SUMMARY_LIMIT + 1))

@@ -22,7 +22,7 @@ from ..._run_types import (
     ExecutionStatus,
     join_choices,
 )
-from ..._shapes.agent_executions import _MEMORY_PAGE, AgentExecutionCreate
+from ..._shapes.agent_executions import MEMORY_PAGE, AgentExecutionCreate
 from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPage, AsyncPageRequest, paginate
@@ -132,7 +132,7 @@ async def _memory_page(
 ) -> AsyncPage[AgentExecutionMemoryState]:
     response = await client._request("GET", path, params={**query, "page": number})
     try:
-        envelope = _MEMORY_PAGE.validate_json(response.content)
+        envelope = MEMORY_PAGE.validate_json(response.content)
     except ValidationError as exc:
         raise response_mismatch("a page of memory states", response, exc) from exc
     return AsyncPage(

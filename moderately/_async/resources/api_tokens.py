@@ -20,7 +20,7 @@ from ..._shapes.api_tokens import (
     ApiTokenOrder,
     ApiTokenUpdate,
     TokenRole,
-    _usage_query,
+    usage_query,
 )
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
@@ -84,7 +84,7 @@ class AsyncApiToken(AsyncSearchable, AsyncGettable, AsyncCreatable, AsyncSavable
         method: str | None = None,
     ) -> ApiTokenUsage:
         """Usage of this token, optionally within dates, for one endpoint or HTTP method."""
-        query = _usage_query(start_date, end_date, endpoint, method)
+        query = usage_query(start_date, end_date, endpoint, method)
         return await _fetch_usage(self.client, self.token_id, query)
 
 
@@ -163,5 +163,5 @@ class AsyncApiTokens(AsyncNamespace[AsyncApiToken]):
         method: str | None = None,
     ) -> ApiTokenUsage:
         """Usage of token ``token_id``, optionally within dates, for one endpoint or method."""
-        query = _usage_query(start_date, end_date, endpoint, method)
+        query = usage_query(start_date, end_date, endpoint, method)
         return await _fetch_usage(self._client, token_id, query)

@@ -11,7 +11,7 @@ from ..._errors import InvalidArgumentError
 from ..._identity import AuditLogMetadata
 from ..._params import Direction, Ids
 from ..._request import build_path, require_id
-from ..._shapes.audit_logs import AuditAction, AuditLogOrder, _audit_query
+from ..._shapes.audit_logs import AuditAction, AuditLogOrder, audit_query
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncGettable, AsyncSearchable
@@ -65,7 +65,7 @@ class AsyncAuditLogs(AsyncNamespace[AsyncAuditLog]):
         order_direction: Direction | None = None,
     ) -> AsyncPageRequest[AsyncAuditLog]:
         """Audit entries the key may see, filtered; every visible team unless ``team_id``."""
-        query = _audit_query(locals())
+        query = audit_query(locals())
         return self._model.search(self._client, query, page=page)
 
     async def retrieve(self, audit_log_id: str) -> AsyncAuditLog:
@@ -96,7 +96,7 @@ class AsyncAuditLogs(AsyncNamespace[AsyncAuditLog]):
         if len(kind) > 50:
             raise InvalidArgumentError(f"entity_type is at most 50 characters; got {len(kind)}")
         path = build_path("/audit-logs/entity/{}/{}", kind, require_id(entity_id, "entity_id"))
-        query = _audit_query(locals())
+        query = audit_query(locals())
         return self._model.search(self._client, query, page=page, path=path)
 
     def for_user(
@@ -121,5 +121,5 @@ class AsyncAuditLogs(AsyncNamespace[AsyncAuditLog]):
         """The actions of user ``user_id``, filtered like ``list``."""
         path = build_path("/audit-logs/user/{}", require_id(user_id, "user_id"))
         args = {k: v for k, v in locals().items() if k != "user_id"}
-        query = _audit_query(args)
+        query = audit_query(args)
         return self._model.search(self._client, query, page=page, path=path)

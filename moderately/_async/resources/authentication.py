@@ -8,9 +8,9 @@ from ..._parsing import parse_as
 from ..._shapes.authentication import (
     EmailBody,
     LoginBody,
+    Message,
     VerifyBody,
-    _Message,
-    _session_cookie,
+    session_cookie,
 )
 from ..._types import WhoAmI
 from .._namespace import AsyncNamespace
@@ -29,7 +29,7 @@ class AsyncAuthentication(AsyncNamespace[None]):
         """Sign in with email and password; the session token comes back masked."""
         body = LoginBody.check(email=email, password=password).wire()
         response = await self._client._request("POST", "/authentication/login", json=body)
-        return AuthSession(token=_session_cookie(response))
+        return AuthSession(token=session_cookie(response))
 
     async def logout(self, session: AuthSession | None = None) -> None:
         """End ``session``, or the session the client's credential belongs to (none for a key)."""
@@ -49,7 +49,7 @@ class AsyncAuthentication(AsyncNamespace[None]):
         response = await self._client._request(
             "POST", "/authentication/email/initialize", json=body
         )
-        return parse_as(_Message, response).message
+        return parse_as(Message, response).message
 
     async def email_verify(self, token: str) -> AuthSession:
         """Trade the emailed sign-in code for a session."""

@@ -24,10 +24,10 @@ from ..._parsing import parse_as
 from ..._request import build_path
 from ..._shapes.dataset_data_versions import (
     DataVersionCreate,
-    _check_upload_args,
-    _default_name,
-    _detect_type,
-    _unnamed,
+    check_upload_args,
+    default_name,
+    detect_type,
+    unnamed,
 )
 from ..._shapes.files import DownloadUrl, PathArg
 from ..._transfer import (
@@ -121,7 +121,7 @@ class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable, AsyncCreateHooks):
             "file_name": file_name,
             "status": status,
         }
-        _check_upload_args(params)
+        check_upload_args(params)
         ctx = HookContext(Operation.CREATE, cls, params, client=client)
         return await run_hooked(
             ctx, cls.before_create, cls.after_create, functools.partial(cls._upload, progress)
@@ -130,8 +130,8 @@ class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable, AsyncCreateHooks):
     @classmethod
     async def _upload(cls, progress: Progress | None, ctx: HookContext[Self]) -> Self:
         params = ctx.params
-        _check_upload_args(params)
-        label = _default_name(params["file"], params["file_name"], params["file_type"])
+        check_upload_args(params)
+        label = default_name(params["file"], params["file_name"], params["file_type"])
         source = await async_run_blocking(
             functools.partial(prepare_upload, params["file"], name=label)
         )
@@ -148,9 +148,9 @@ class AsyncDatasetDataVersion(AsyncSearchable, AsyncGettable, AsyncCreateHooks):
         params: Mapping[str, Any],
         progress: Progress | None,
     ) -> Self:
-        file_type = params["file_type"] or _detect_type(source)
+        file_type = params["file_type"] or detect_type(source)
         name = source.name
-        if params["file_name"] is None and _unnamed(params["file"]):
+        if params["file_name"] is None and unnamed(params["file"]):
             # A stream without a name: give the platform one whose extension fits the type.
             name = f"data.{file_type}"
         fields = {"dataset_id": params["dataset_id"], "file_type": file_type, "file_name": name}

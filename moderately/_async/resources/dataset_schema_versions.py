@@ -20,7 +20,7 @@ from ..._dataset_models import (
 )
 from ..._models import RequestModel
 from ..._params import Direction, Ids, join_ids, list_query
-from ..._shapes.dataset_schema_versions import ColumnSpec, SchemaChanges, _options
+from ..._shapes.dataset_schema_versions import ColumnSpec, SchemaChanges, options_payload
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
 from .._resource import AsyncCreatable, AsyncGettable, AsyncSavable, AsyncSearchable
@@ -125,7 +125,7 @@ class AsyncDatasetSchemaVersions(AsyncNamespace[AsyncDatasetSchemaVersion]):
         """
         fields: dict[str, Any] = {"dataset_id": dataset_id, "columns": list(columns)}
         if parsing_options is not None:
-            fields["parsing_options"] = _options(parsing_options)
+            fields["parsing_options"] = options_payload(parsing_options)
         if status is not None:
             fields["status"] = status
         return await self._model.create(self._client, **fields)
@@ -138,5 +138,5 @@ class AsyncDatasetSchemaVersions(AsyncNamespace[AsyncDatasetSchemaVersion]):
         if "columns" in fields:
             fields["columns_json"] = list(fields.pop("columns"))
         if "parsing_options" in fields:
-            fields["parsing_options"] = _options(fields["parsing_options"])
+            fields["parsing_options"] = options_payload(fields["parsing_options"])
         return await self._model.update(self._client, dataset_schema_version_id, **fields)

@@ -26,8 +26,8 @@ from ..._shapes.files import (
     PathArg,
     UploadStatus,
     UploadUrlBody,
-    _check_upload_args,
-    _refused,
+    check_upload_args,
+    upload_refused,
 )
 from ..._transfer import (
     Progress,
@@ -115,7 +115,7 @@ class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncCreateHooks, Asy
             "mime_type": mime_type,
             "metadata": dict(metadata) if isinstance(metadata, Mapping) else metadata,
         }
-        _check_upload_args(params)
+        check_upload_args(params)
         ctx = HookContext(Operation.CREATE, cls, params, client=client)
         return await run_hooked(
             ctx, cls.before_create, cls.after_create, functools.partial(cls._upload, progress)
@@ -124,7 +124,7 @@ class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncCreateHooks, Asy
     @classmethod
     async def _upload(cls, progress: Progress | None, ctx: HookContext[Self]) -> Self:
         params = ctx.params
-        _check_upload_args(params)
+        check_upload_args(params)
         source = await async_run_blocking(
             functools.partial(
                 prepare_upload, params["file"], name=params["name"], mime_type=params["mime_type"]
@@ -169,7 +169,7 @@ class AsyncFile(FileKinds, AsyncSearchable, AsyncGettable, AsyncCreateHooks, Asy
                 "POST", build_path("/files/{}/complete", file_id), json=done
             )
         except ConflictError as exc:
-            refused = _refused(exc, file_id, source.name)
+            refused = upload_refused(exc, file_id, source.name)
             await _discard(client, file_id, refused)
             raise refused from exc
         return cls._parse(client, completed)

@@ -19,12 +19,12 @@ from ..._run_types import (
     join_choices,
 )
 from ..._shapes.pipeline_configuration_versions import (
-    _SCHEMA,
+    SCHEMA,
     PipelineConfigurationVersionChanges,
     PipelineConfigurationVersionCreate,
     PipelineConfigurationVersionOrder,
     PipelineConfigurationVersionUpdate,
-    _Validate,
+    Validate,
 )
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
@@ -157,7 +157,7 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace[AsyncPipelineConfigurati
 
     async def validate(self, configuration: dict[str, Any]) -> PipelineConfigurationValidation:
         """Check a configuration on the platform without saving it; errors come back as data."""
-        body = _Validate.check(configuration=configuration).wire()
+        body = Validate.check(configuration=configuration).wire()
         path = self._model._path + "/validate"
         response = await self._client._request("POST", path, json=body)
         return parse_as(PipelineConfigurationValidation, response)
@@ -167,6 +167,6 @@ class AsyncPipelineConfigurationVersions(AsyncNamespace[AsyncPipelineConfigurati
         path = self._model._path + "/schema"
         response = await self._client._request("GET", path)
         try:
-            return _SCHEMA.validate_json(response.content or b"null")
+            return SCHEMA.validate_json(response.content or b"null")
         except ValidationError as exc:
             raise response_mismatch("a JSON Schema", response, exc) from exc

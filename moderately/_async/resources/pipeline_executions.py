@@ -14,14 +14,14 @@ from ..._parsing import response_mismatch
 from ..._request import require_id
 from ..._run_types import EXECUTION_STATUSES, ExecutionStatus, join_choices
 from ..._shapes.pipeline_executions import (
-    _OUTPUT,
+    OUTPUT,
+    InlineOutput,
     PipelineExecutionCancel,
     PipelineExecutionChanges,
     PipelineExecutionCreate,
     PipelineExecutionOrder,
     PipelineExecutionUpdate,
-    _decode_stored,
-    _InlineOutput,
+    decode_stored,
 )
 from .._execution import AsyncExecution, wait_for_id
 from .._namespace import AsyncNamespace
@@ -96,15 +96,15 @@ async def _output(client: AsyncModeratelyAI, execution_id: str) -> Any:
     path = AsyncPipelineExecution._item_path(execution_id) + "/output"
     response = await client._request("GET", path)
     try:
-        found = _OUTPUT.validate_json(response.content)
+        found = OUTPUT.validate_json(response.content)
     except ValidationError as exc:
         raise response_mismatch("a pipeline execution output", response, exc) from exc
-    if isinstance(found, _InlineOutput):
+    if isinstance(found, InlineOutput):
         return found.data
     # Large outputs live in storage; the URL is signed, so no Authorization goes with it.
     raw = await client._transport.download(client._config, found.download_url, path=None)
     assert isinstance(raw, bytes)
-    return _decode_stored(raw, found.metadata)
+    return decode_stored(raw, found.metadata)
 
 
 class AsyncPipelineExecutions(AsyncNamespace[AsyncPipelineExecution]):

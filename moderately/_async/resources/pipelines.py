@@ -15,13 +15,13 @@ from ..._run_types import ConfigurationStatus, ExecutionStatus, summarize_input
 from ..._shapes.pipeline_configuration_versions import PipelineConfigurationVersionOrder
 from ..._shapes.pipeline_executions import PipelineExecutionOrder
 from ..._shapes.pipelines import (
-    _SUMMARY_LIMIT,
+    SUMMARY_LIMIT,
     PipelineChanges,
     PipelineCreate,
     PipelineOrder,
     PipelineRun,
     PipelineUpdate,
-    _run_params,
+    run_params,
 )
 from .._namespace import AsyncNamespace
 from .._pagination import AsyncPageRequest
@@ -90,7 +90,7 @@ class AsyncPipeline(
         execution) past ``timeout`` seconds; a failed run is returned, not raised: check
         ``execution.succeeded``. ``on_progress`` sees each polled state.
         """
-        params = _run_params(input, configuration_version_id, input_summary)
+        params = run_params(input, configuration_version_id, input_summary)
         return await super().run(
             timeout=timeout,
             poll_interval=poll_interval,
@@ -107,7 +107,7 @@ class AsyncPipeline(
         input_summary: str | None = None,
     ) -> AsyncPipelineExecution:
         """Start a run on ``input`` and return the pending execution at once (see ``run``)."""
-        params = _run_params(input, configuration_version_id, input_summary)
+        params = run_params(input, configuration_version_id, input_summary)
         return await super().start(**params)
 
     async def _start_execution(self, params: dict[str, Any]) -> AsyncPipelineExecution:
@@ -122,7 +122,7 @@ class AsyncPipeline(
                     "version to run; add one with pipeline.create_configuration_version(...)."
                 )
             version_id = version.pipeline_configuration_version_id
-        summary = args.input_summary or summarize_input(args.input, _SUMMARY_LIMIT)
+        summary = args.input_summary or summarize_input(args.input, SUMMARY_LIMIT)
         return await AsyncPipelineExecution.create(
             self.client,
             pipeline_configuration_version_id=version_id,

@@ -19,7 +19,7 @@ from ..._shapes.agent_configuration_versions import (
     AgentConfigurationVersionChanges,
     AgentConfigurationVersionCreate,
     AgentConfigurationVersionUpdate,
-    _plain,
+    plain_data,
 )
 from .._namespace import Namespace
 from .._resource import Creatable, Gettable, Savable
@@ -115,9 +115,9 @@ class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
             version_number=version_number,
             is_current=is_current,
             system_prompt=system_prompt,
-            llm_config=_plain(llm_config or {}),
-            tool_config=_plain(tool_config),
-            execution_config=_plain(execution_config or {}),
+            llm_config=plain_data(llm_config or {}),
+            tool_config=plain_data(tool_config),
+            execution_config=plain_data(execution_config or {}),
         )
 
     def update(
@@ -126,5 +126,5 @@ class AgentConfigurationVersions(Namespace[AgentConfigurationVersion]):
         **changes: Unpack[AgentConfigurationVersionChanges],
     ) -> AgentConfigurationVersion:
         """Change the given fields of a configuration version; others stay as they are."""
-        plain = {name: _plain(value) for name, value in changes.items()}
+        plain = {name: plain_data(value) for name, value in changes.items()}
         return self._model.update(self._client, agent_configuration_version_id, **plain)

@@ -25,7 +25,7 @@ from ..._run_types import (
     ExecutionStatus,
     join_choices,
 )
-from ..._shapes.agent_executions import _MEMORY_PAGE, AgentExecutionCreate
+from ..._shapes.agent_executions import MEMORY_PAGE, AgentExecutionCreate
 from .._execution import Execution, wait_for_id
 from .._namespace import Namespace
 from .._pagination import Page, paginate
@@ -135,7 +135,7 @@ def _memory_page(
 ) -> Page[AgentExecutionMemoryState]:
     response = client._request("GET", path, params={**query, "page": number})
     try:
-        envelope = _MEMORY_PAGE.validate_json(response.content)
+        envelope = MEMORY_PAGE.validate_json(response.content)
     except ValidationError as exc:
         raise response_mismatch("a page of memory states", response, exc) from exc
     return Page(envelope.items, envelope.pagination, partial(_memory_page, client, path, query))

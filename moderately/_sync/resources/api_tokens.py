@@ -22,7 +22,7 @@ from ..._shapes.api_tokens import (
     ApiTokenOrder,
     ApiTokenUpdate,
     TokenRole,
-    _usage_query,
+    usage_query,
 )
 from .._namespace import Namespace
 from .._pagination import Page
@@ -86,7 +86,7 @@ class ApiToken(Searchable, Gettable, Creatable, Savable, Deletable):
         method: str | None = None,
     ) -> ApiTokenUsage:
         """Usage of this token, optionally within dates, for one endpoint or HTTP method."""
-        query = _usage_query(start_date, end_date, endpoint, method)
+        query = usage_query(start_date, end_date, endpoint, method)
         return _fetch_usage(self.client, self.token_id, query)
 
 
@@ -165,5 +165,5 @@ class ApiTokens(Namespace[ApiToken]):
         method: str | None = None,
     ) -> ApiTokenUsage:
         """Usage of token ``token_id``, optionally within dates, for one endpoint or method."""
-        query = _usage_query(start_date, end_date, endpoint, method)
+        query = usage_query(start_date, end_date, endpoint, method)
         return _fetch_usage(self._client, token_id, query)

@@ -13,7 +13,7 @@ from ..._errors import InvalidArgumentError
 from ..._identity import AuditLogMetadata
 from ..._params import Direction, Ids
 from ..._request import build_path, require_id
-from ..._shapes.audit_logs import AuditAction, AuditLogOrder, _audit_query
+from ..._shapes.audit_logs import AuditAction, AuditLogOrder, audit_query
 from .._namespace import Namespace
 from .._pagination import Page
 from .._resource import Gettable, Searchable
@@ -67,7 +67,7 @@ class AuditLogs(Namespace[AuditLog]):
         order_direction: Direction | None = None,
     ) -> Page[AuditLog]:
         """Audit entries the key may see, filtered; every visible team unless ``team_id``."""
-        query = _audit_query(locals())
+        query = audit_query(locals())
         return self._model.search(self._client, query, page=page)
 
     def retrieve(self, audit_log_id: str) -> AuditLog:
@@ -98,7 +98,7 @@ class AuditLogs(Namespace[AuditLog]):
         if len(kind) > 50:
             raise InvalidArgumentError(f"entity_type is at most 50 characters; got {len(kind)}")
         path = build_path("/audit-logs/entity/{}/{}", kind, require_id(entity_id, "entity_id"))
-        query = _audit_query(locals())
+        query = audit_query(locals())
         return self._model.search(self._client, query, page=page, path=path)
 
     def for_user(
@@ -123,5 +123,5 @@ class AuditLogs(Namespace[AuditLog]):
         """The actions of user ``user_id``, filtered like ``list``."""
         path = build_path("/audit-logs/user/{}", require_id(user_id, "user_id"))
         args = {k: v for k, v in locals().items() if k != "user_id"}
-        query = _audit_query(args)
+        query = audit_query(args)
         return self._model.search(self._client, query, page=page, path=path)

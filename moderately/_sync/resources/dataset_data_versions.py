@@ -27,10 +27,10 @@ from ..._parsing import parse_as
 from ..._request import build_path
 from ..._shapes.dataset_data_versions import (
     DataVersionCreate,
-    _check_upload_args,
-    _default_name,
-    _detect_type,
-    _unnamed,
+    check_upload_args,
+    default_name,
+    detect_type,
+    unnamed,
 )
 from ..._shapes.files import DownloadUrl, PathArg
 from ..._transfer import (
@@ -124,7 +124,7 @@ class DatasetDataVersion(Searchable, Gettable, CreateHooks):
             "file_name": file_name,
             "status": status,
         }
-        _check_upload_args(params)
+        check_upload_args(params)
         ctx = HookContext(Operation.CREATE, cls, params, client=client)
         return run_hooked(
             ctx, cls.before_create, cls.after_create, functools.partial(cls._upload, progress)
@@ -133,8 +133,8 @@ class DatasetDataVersion(Searchable, Gettable, CreateHooks):
     @classmethod
     def _upload(cls, progress: Progress | None, ctx: HookContext[Self]) -> Self:
         params = ctx.params
-        _check_upload_args(params)
-        label = _default_name(params["file"], params["file_name"], params["file_type"])
+        check_upload_args(params)
+        label = default_name(params["file"], params["file_name"], params["file_type"])
         source = run_blocking(functools.partial(prepare_upload, params["file"], name=label))
         try:
             return cls._send(ctx.client, source, params, progress)
@@ -149,9 +149,9 @@ class DatasetDataVersion(Searchable, Gettable, CreateHooks):
         params: Mapping[str, Any],
         progress: Progress | None,
     ) -> Self:
-        file_type = params["file_type"] or _detect_type(source)
+        file_type = params["file_type"] or detect_type(source)
         name = source.name
-        if params["file_name"] is None and _unnamed(params["file"]):
+        if params["file_name"] is None and unnamed(params["file"]):
             # A stream without a name: give the platform one whose extension fits the type.
             name = f"data.{file_type}"
         fields = {"dataset_id": params["dataset_id"], "file_type": file_type, "file_name": name}

@@ -28,8 +28,8 @@ from ..._shapes.files import (
     PathArg,
     UploadStatus,
     UploadUrlBody,
-    _check_upload_args,
-    _refused,
+    check_upload_args,
+    upload_refused,
 )
 from ..._transfer import (
     Progress,
@@ -117,7 +117,7 @@ class File(FileKinds, Searchable, Gettable, CreateHooks, Deletable):
             "mime_type": mime_type,
             "metadata": dict(metadata) if isinstance(metadata, Mapping) else metadata,
         }
-        _check_upload_args(params)
+        check_upload_args(params)
         ctx = HookContext(Operation.CREATE, cls, params, client=client)
         return run_hooked(
             ctx, cls.before_create, cls.after_create, functools.partial(cls._upload, progress)
@@ -126,7 +126,7 @@ class File(FileKinds, Searchable, Gettable, CreateHooks, Deletable):
     @classmethod
     def _upload(cls, progress: Progress | None, ctx: HookContext[Self]) -> Self:
         params = ctx.params
-        _check_upload_args(params)
+        check_upload_args(params)
         source = run_blocking(
             functools.partial(
                 prepare_upload, params["file"], name=params["name"], mime_type=params["mime_type"]
@@ -169,7 +169,7 @@ class File(FileKinds, Searchable, Gettable, CreateHooks, Deletable):
                 "POST", build_path("/files/{}/complete", file_id), json=done
             )
         except ConflictError as exc:
-            refused = _refused(exc, file_id, source.name)
+            refused = upload_refused(exc, file_id, source.name)
             _discard(client, file_id, refused)
             raise refused from exc
         return cls._parse(client, completed)

@@ -22,12 +22,12 @@ from ..._run_types import (
     join_choices,
 )
 from ..._shapes.pipeline_configuration_versions import (
-    _SCHEMA,
+    SCHEMA,
     PipelineConfigurationVersionChanges,
     PipelineConfigurationVersionCreate,
     PipelineConfigurationVersionOrder,
     PipelineConfigurationVersionUpdate,
-    _Validate,
+    Validate,
 )
 from .._namespace import Namespace
 from .._pagination import Page
@@ -154,7 +154,7 @@ class PipelineConfigurationVersions(Namespace[PipelineConfigurationVersion]):
 
     def validate(self, configuration: dict[str, Any]) -> PipelineConfigurationValidation:
         """Check a configuration on the platform without saving it; errors come back as data."""
-        body = _Validate.check(configuration=configuration).wire()
+        body = Validate.check(configuration=configuration).wire()
         path = self._model._path + "/validate"
         response = self._client._request("POST", path, json=body)
         return parse_as(PipelineConfigurationValidation, response)
@@ -164,6 +164,6 @@ class PipelineConfigurationVersions(Namespace[PipelineConfigurationVersion]):
         path = self._model._path + "/schema"
         response = self._client._request("GET", path)
         try:
-            return _SCHEMA.validate_json(response.content or b"null")
+            return SCHEMA.validate_json(response.content or b"null")
         except ValidationError as exc:
             raise response_mismatch("a JSON Schema", response, exc) from exc

@@ -17,14 +17,14 @@ from ..._parsing import response_mismatch
 from ..._request import require_id
 from ..._run_types import EXECUTION_STATUSES, ExecutionStatus, join_choices
 from ..._shapes.pipeline_executions import (
-    _OUTPUT,
+    OUTPUT,
+    InlineOutput,
     PipelineExecutionCancel,
     PipelineExecutionChanges,
     PipelineExecutionCreate,
     PipelineExecutionOrder,
     PipelineExecutionUpdate,
-    _decode_stored,
-    _InlineOutput,
+    decode_stored,
 )
 from .._execution import Execution, wait_for_id
 from .._namespace import Namespace
@@ -97,15 +97,15 @@ def _output(client: ModeratelyAI, execution_id: str) -> Any:
     path = PipelineExecution._item_path(execution_id) + "/output"
     response = client._request("GET", path)
     try:
-        found = _OUTPUT.validate_json(response.content)
+        found = OUTPUT.validate_json(response.content)
     except ValidationError as exc:
         raise response_mismatch("a pipeline execution output", response, exc) from exc
-    if isinstance(found, _InlineOutput):
+    if isinstance(found, InlineOutput):
         return found.data
     # Large outputs live in storage; the URL is signed, so no Authorization goes with it.
     raw = client._transport.download(client._config, found.download_url, path=None)
     assert isinstance(raw, bytes)
-    return _decode_stored(raw, found.metadata)
+    return decode_stored(raw, found.metadata)
 
 
 class PipelineExecutions(Namespace[PipelineExecution]):

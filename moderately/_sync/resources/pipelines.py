@@ -17,13 +17,13 @@ from ..._run_types import ConfigurationStatus, ExecutionStatus, summarize_input
 from ..._shapes.pipeline_configuration_versions import PipelineConfigurationVersionOrder
 from ..._shapes.pipeline_executions import PipelineExecutionOrder
 from ..._shapes.pipelines import (
-    _SUMMARY_LIMIT,
+    SUMMARY_LIMIT,
     PipelineChanges,
     PipelineCreate,
     PipelineOrder,
     PipelineRun,
     PipelineUpdate,
-    _run_params,
+    run_params,
 )
 from .._namespace import Namespace
 from .._pagination import Page
@@ -92,7 +92,7 @@ class Pipeline(
         execution) past ``timeout`` seconds; a failed run is returned, not raised: check
         ``execution.succeeded``. ``on_progress`` sees each polled state.
         """
-        params = _run_params(input, configuration_version_id, input_summary)
+        params = run_params(input, configuration_version_id, input_summary)
         return super().run(
             timeout=timeout,
             poll_interval=poll_interval,
@@ -109,7 +109,7 @@ class Pipeline(
         input_summary: str | None = None,
     ) -> PipelineExecution:
         """Start a run on ``input`` and return the pending execution at once (see ``run``)."""
-        params = _run_params(input, configuration_version_id, input_summary)
+        params = run_params(input, configuration_version_id, input_summary)
         return super().start(**params)
 
     def _start_execution(self, params: dict[str, Any]) -> PipelineExecution:
@@ -124,7 +124,7 @@ class Pipeline(
                     "version to run; add one with pipeline.create_configuration_version(...)."
                 )
             version_id = version.pipeline_configuration_version_id
-        summary = args.input_summary or summarize_input(args.input, _SUMMARY_LIMIT)
+        summary = args.input_summary or summarize_input(args.input, SUMMARY_LIMIT)
         return PipelineExecution.create(
             self.client,
             pipeline_configuration_version_id=version_id,
