@@ -95,7 +95,8 @@ class StorageTransfers:
         """GET a presigned URL into memory or, atomically, into ``path``; verify size and hash.
 
         A broken connection is retried from the start; bytes that arrive whole but differ from
-        what the platform declared raise TransferError. Either way no partial file is left.
+        what the platform declared raise TransferError; a local file error (``OSError``) is
+        raised as it is, without a retry. Whatever the failure, no partial file is left.
         """
         session = self._session_here()
         safe_url = redact_url(url)
@@ -165,7 +166,9 @@ class StorageTransfers:
                     return b"".join(chunks)
                 except TimeoutError as exc:
                     raise APITimeoutError(f"Download of {safe_url} timed out", **ident) from exc
-                except (aiohttp.ClientError, OSError) as exc:
+                except (aiohttp.ClientError, ConnectionError) as exc:
+                    # Only the connection's errors: one of the local file (a full disk, a path
+                    # that cannot be created) is raised as Python raised it, and not retried.
                     raise APIConnectionError(
                         f"Download of {safe_url} failed: {type(exc).__name__}: {exc}", **ident
                     ) from exc

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.anyio
 
 PAYLOAD = os.urandom(300_000)  # several chunks of the emulator's 64 KiB stream
 STORAGE_PUT = "PUT /_storage/{key}"
+STORAGE_GET = "GET /_storage/{key}"
 FAST = RetryPolicy(initial_backoff=0.001, max_backoff=0.01)
 
 
@@ -112,6 +113,23 @@ async def test_a_download_of_many_batches_arrives_whole_and_in_order(
     assert seen == sorted(seen)
     assert seen[-1] == (len(payload), len(payload))
     assert leftovers(tmp_path) == ["big.bin"]
+
+
+async def test_a_download_that_cannot_be_written_raises_the_file_error_at_once(
+    moderately_emulator: Emulator, client: AsyncModeratelyAI, tmp_path: Path
+) -> None:
+    # A local file problem is not a connection problem: it is raised as Python raised it,
+    # and not retried (a retry would fail the same way, after downloading everything again).
+    uploaded = await client.files.upload(PAYLOAD, name="data.bin")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"a file where a folder would have to be")
+    downloads_before = moderately_emulator.stats.count(STORAGE_GET)
+
+    with pytest.raises(FileExistsError, match="not-a-folder"):
+        await client.files.download(uploaded.file_id, path=blocker / "data.bin")
+
+    assert moderately_emulator.stats.count(STORAGE_GET) - downloads_before == 1
+    assert leftovers(tmp_path) == ["not-a-folder"]
 
 
 class ChangesAfterHashing(io.BytesIO):
