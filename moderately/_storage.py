@@ -53,8 +53,8 @@ class StorageTransfers:
         async for attempt in retrying(config.retry, "PUT", budget=config.retry_budget):
             with attempt:
                 with source.open() as reader:
-                    callback_error: list[BaseException] = []
-                    body = _chunks(reader, source.size, progress, callback_error)
+                    callers_error: list[BaseException] = []
+                    body = _chunks(reader, source.size, progress, callers_error)
                     try:
                         async with session.put(
                             URL(url, encoded=True),
@@ -69,12 +69,14 @@ class StorageTransfers:
                     except TimeoutError as exc:
                         raise APITimeoutError(f"Upload to {safe_url} timed out", **ident) from exc
                     except (aiohttp.ClientError, OSError) as exc:
-                        if callback_error:
+                        if callers_error:
                             # aiohttp reports an error of the body as a connection error; one
-                            # from the caller's progress callback is theirs, raised as it was.
-                            raise callback_error[0] from None
+                            # from the caller's file or progress callback is theirs, raised as
+                            # it was (and not retried: it would fail the same way).
+                            raise callers_error[0] from None
                         raise APIConnectionError(
-                            f"Upload to {safe_url} failed: {type(exc).__name__}: {exc}", **ident
+                            f"Upload to {safe_url} failed: {describe_error(exc, url, safe_url)}",
+                            **ident,
                         ) from exc
                 # A redirect is not followed (the bytes would go to a host nobody vetted), and
                 # it stored nothing: it is an error, not a finished upload.
@@ -170,7 +172,8 @@ class StorageTransfers:
                     # Only the connection's errors: one of the local file (a full disk, a path
                     # that cannot be created) is raised as Python raised it, and not retried.
                     raise APIConnectionError(
-                        f"Download of {safe_url} failed: {type(exc).__name__}: {exc}", **ident
+                        f"Download of {safe_url} failed: {describe_error(exc, url, safe_url)}",
+                        **ident,
                     ) from exc
                 finally:
                     if pending is not None and not pending.done():
@@ -189,16 +192,29 @@ def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
     )
 
 
+def describe_error(exc: BaseException, url: str, safe_url: str) -> str:
+    """``exc``'s type and text, with the presigned URL aiohttp may quote in it redacted."""
+    return f"{type(exc).__name__}: {str(exc).replace(url, safe_url)}"
+
+
 async def _chunks(
-    reader: BinaryIO, total: int, progress: Progress | None, callback_error: list[BaseException]
+    reader: BinaryIO, total: int, progress: Progress | None, callers_error: list[BaseException]
 ) -> AsyncIterator[bytes]:
+    """``reader``'s bytes for aiohttp; an error of the file or of ``progress`` is noted."""
     done = 0
-    while chunk := await async_run_blocking(reader.read, CHUNK):
+    while True:
+        try:
+            chunk = await async_run_blocking(reader.read, CHUNK)
+        except Exception as exc:
+            callers_error.append(exc)
+            raise
+        if not chunk:
+            return
         done += len(chunk)
         yield chunk
         if progress is not None:
             try:
                 progress(done, total)
             except BaseException as exc:
-                callback_error.append(exc)
+                callers_error.append(exc)
                 raise

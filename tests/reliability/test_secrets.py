@@ -16,12 +16,14 @@ import sys
 import textwrap
 import traceback
 
+import aiohttp
 import pytest
 from aiohttp import web
 from reliability_support import CANARY_KEY, ScriptedServer, drop, status_responder
 
 from moderately import APIError, AsyncModeratelyAI, ModeratelyAI, RetryPolicy
 from moderately._logging import redact_url
+from moderately._storage import describe_error
 
 FAST = RetryPolicy(max_retries=1, initial_backoff=0.001)
 
@@ -158,4 +160,17 @@ def test_presigned_url_credentials_are_redacted(url: str, hidden: list[str]) -> 
     shown = redact_url(url)
     for secret in hidden:
         assert secret not in shown
+    assert "REDACTED" in shown
+
+
+def test_a_storage_error_quoting_its_url_is_shown_without_the_signature() -> None:
+    # aiohttp puts the whole URL in some of its errors (an invalid URL, a request body it
+    # could not write); the SDK's error message must not carry the signature on.
+    url = "https://s.example/k?expires=1&signature=deadbeef"
+    exc = aiohttp.InvalidURL(url)
+
+    shown = describe_error(exc, url, redact_url(url))
+
+    assert "deadbeef" not in shown
+    assert shown.startswith("InvalidURL: ")
     assert "REDACTED" in shown

@@ -275,6 +275,36 @@ async def test_an_error_of_the_progress_callback_is_raised_as_it_is(
     assert (await moderately_async_client.files.list()).items == []
 
 
+class FailsOnSecondPass(io.BytesIO):
+    """A file that reads fine while it is hashed, then fails while it is sent (a disk error)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.passes = 0
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if pos == 0 and whence == 0:
+            self.passes += 1
+        return super().seek(pos, whence)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.passes >= 2 and self.tell() > 0:
+            raise OSError(5, "Input/output error")
+        return super().read(size)
+
+
+@pytest.mark.anyio
+async def test_a_read_error_of_the_file_is_raised_as_it_is(
+    moderately_emulator: Emulator, moderately_async_client: AsyncModeratelyAI
+) -> None:
+    # The caller's file failing is not a connection error: raised as it is, after one attempt.
+    source = FailsOnSecondPass(os.urandom(3 * 1024 * 1024))
+    with pytest.raises(OSError, match="Input/output error"):
+        await moderately_async_client.files.upload(source, name="data.bin")
+    assert moderately_emulator.stats.count("PUT /_storage/{key}") == 1
+    assert (await moderately_async_client.files.list()).items == []
+
+
 def test_sync_progress_counts_rise_to_the_total(moderately_client: ModeratelyAI) -> None:
     payload = os.urandom(2 * 1024 * 1024 + 1)
     seen: list[int] = []
