@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
@@ -115,8 +116,14 @@ class AsyncSearchable(AsyncResource):
         ``path`` lists another route answering pages of this model (for example the history
         of one entity) instead of the collection path.
         """
-        fetch = partial(cls._search_page, client, dict(query or {}), path or cls._path)
-        return paginate(fetch, page)
+        query, path = dict(query or {}), path or cls._path
+        fetch = partial(cls._search_page, client, query, path)
+        # unasync: async-only begin
+        return paginate(fetch, page, walk=partial(cls._walk_pages, client, query, path))
+        # unasync: async-only end
+        # unasync: sync-only begin
+        # return paginate(fetch, page)
+        # unasync: sync-only end
 
     @classmethod
     async def _search_page(
@@ -133,6 +140,13 @@ class AsyncSearchable(AsyncResource):
     ) -> AsyncPage[Self]:
         client: AsyncModeratelyAI = ctx.client
         response = await client._request("GET", path, params=ctx.params)
+        return cls._page_of(client, query, path, response)
+
+    @classmethod
+    def _page_of(
+        cls, client: AsyncModeratelyAI, query: dict[str, Any], path: str, response: Response
+    ) -> AsyncPage[Self]:
+        """The page ``response`` holds, its items validated and bound to ``client``."""
         try:
             envelope = _envelope(cls).validate_json(response.content)
         except ValidationError as exc:
@@ -140,6 +154,75 @@ class AsyncSearchable(AsyncResource):
         items: list[Self] = envelope.items
         bind_all(items, client, response.request_id)
         return AsyncPage(items, envelope.pagination, partial(cls._search_page, client, query, path))
+
+    # unasync: async-only begin
+    @classmethod
+    async def _walk_pages(
+        cls, client: AsyncModeratelyAI, query: dict[str, Any], path: str, first: int
+    ) -> AsyncGenerator[AsyncPage[Self], None]:
+        """Every page from ``first`` on, for ``async for`` over all items, reading one ahead.
+
+        From the second page on, the request for page n+1 goes out as soon as page n's bytes
+        have arrived (page n-1 told how many pages there are), so the platform answers it
+        while this client validates page n and the caller goes through its items; a loop that
+        stops within the first page sends nothing more. With a hook to run, pages are fetched
+        one at a time through the hooks instead: a before-hook may change or replace a request,
+        which must not have been sent before it ran.
+        """
+        if not only_default_hooks(client, cls.before_search, cls.after_search):
+            page: AsyncPage[Self] | None = await cls._search_page(client, query, path, first)
+            while page is not None:
+                yield page
+                page = await page.get_next_page()
+            return
+        number, pages = first, None
+        ahead: asyncio.Task[Response] | None = _request_page(client, path, query, first)
+        try:
+            while ahead is not None:
+                response = await ahead
+                ahead = None
+                if pages is not None and number < pages:
+                    ahead = _request_page(client, path, query, number + 1)
+                    # One turn of the loop puts the request on the wire before the CPU-bound
+                    # validation below, which would otherwise hold it back until it is done.
+                    await asyncio.sleep(0)
+                page = cls._page_of(client, query, path, response)
+                pages = page.total_pages
+                if not page.has_next_page:
+                    if ahead is not None:  # the list shrank since the last page was counted
+                        ahead.cancel()
+                        ahead = None
+                    yield page
+                    return
+                yield page
+                if ahead is None:
+                    ahead = _request_page(client, path, query, number + 1)
+                number += 1
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+
+    # unasync: async-only end
+
+
+# unasync: async-only begin
+def _request_page(
+    client: AsyncModeratelyAI, path: str, query: dict[str, Any], number: int
+) -> asyncio.Task[Response]:
+    """Send the request for page ``number`` as a task of its own (a read-ahead)."""
+    task = asyncio.ensure_future(client._request("GET", path, params={**query, "page": number}))
+    # A read-ahead the caller never waits for (the loop stopped early) may still fail: its
+    # error is taken here, so that it is not reported as an exception nobody retrieved.
+    task.add_done_callback(_take_outcome)
+    return task
+
+
+def _take_outcome(task: asyncio.Task[Response]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+# unasync: async-only end
 
 
 class AsyncGettable(AsyncResource):

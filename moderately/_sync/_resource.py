@@ -116,7 +116,8 @@ class Searchable(Resource):
         ``path`` lists another route answering pages of this model (for example the history
         of one entity) instead of the collection path.
         """
-        fetch = partial(cls._search_page, client, dict(query or {}), path or cls._path)
+        query, path = dict(query or {}), path or cls._path
+        fetch = partial(cls._search_page, client, query, path)
         return paginate(fetch, page)
 
     @classmethod
@@ -132,6 +133,13 @@ class Searchable(Resource):
     def _fetch_page(cls, query: dict[str, Any], path: str, ctx: HookContext[Self]) -> Page[Self]:
         client: ModeratelyAI = ctx.client
         response = client._request("GET", path, params=ctx.params)
+        return cls._page_of(client, query, path, response)
+
+    @classmethod
+    def _page_of(
+        cls, client: ModeratelyAI, query: dict[str, Any], path: str, response: Response
+    ) -> Page[Self]:
+        """The page ``response`` holds, its items validated and bound to ``client``."""
         try:
             envelope = _envelope(cls).validate_json(response.content)
         except ValidationError as exc:

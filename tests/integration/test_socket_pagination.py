@@ -1,13 +1,16 @@
-"""Pagination over a real socket: each page is fetched only when iteration reaches it."""
+"""Pagination over a real socket: pages fetched when reached, or one ahead by ``async for``."""
 
 from __future__ import annotations
 
+import gc
+import time
+import warnings
 from typing import Any
 
 import pytest
 from _fake_platform import TEAM_ID, FakePlatform
 
-from moderately import AsyncModeratelyAI, ModeratelyAI
+from moderately import AsyncModeratelyAI, HookContext, ModeratelyAI
 
 
 def _seed(platform: FakePlatform, count: int = 7) -> list[str]:
@@ -19,8 +22,17 @@ def _pages_fetched(platform: FakePlatform) -> list[str]:
     return [r.query.get("page", "1") for r in platform.seen(method="GET", path="/agents")]
 
 
+def _wait_until_fetched(platform: FakePlatform, page: str) -> list[str]:
+    # Blocks the event loop on purpose: a request only reaches the server thread here if it
+    # was already on the wire before the loop was handed to the caller.
+    deadline = time.monotonic() + 5
+    while page not in _pages_fetched(platform) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return _pages_fetched(platform)
+
+
 @pytest.mark.anyio
-async def test_async_for_fetches_pages_lazily(
+async def test_async_for_reads_one_page_ahead_from_the_second_page(
     platform: FakePlatform, client_kwargs: dict[str, Any]
 ) -> None:
     ids = _seed(platform)
@@ -29,36 +41,78 @@ async def test_async_for_fetches_pages_lazily(
         request = client.agents.list(page_size=3)
         assert _pages_fetched(platform) == []
         async for agent in request:
-            fetched_when.append((agent.agent_id, _pages_fetched(platform)))
+            if agent.agent_id == ids[3]:  # the first item of page 2: page 3 is already asked
+                fetched_when.append((agent.agent_id, _wait_until_fetched(platform, "3")))
+            else:
+                fetched_when.append((agent.agent_id, _pages_fetched(platform)))
     assert [agent_id for agent_id, _ in fetched_when] == ids
     assert [pages for _, pages in fetched_when] == [
+        ["1"],  # no read-ahead within the first page: a loop stopping there sends nothing more
         ["1"],
         ["1"],
-        ["1"],
-        ["1", "2"],
-        ["1", "2"],
-        ["1", "2"],
         ["1", "2", "3"],
+        ["1", "2", "3"],
+        ["1", "2", "3"],
+        ["1", "2", "3"],  # the last page asks for nothing after it
     ]
     for seen in platform.seen():
         assert seen.query["teamIds"] == TEAM_ID
         assert seen.query["pageSize"] == "3"
-    assert len(platform.peers()) == 1
 
 
 @pytest.mark.anyio
-async def test_async_break_stops_fetching(
+async def test_async_break_in_the_first_page_stops_fetching(
     platform: FakePlatform, client_kwargs: dict[str, Any]
 ) -> None:
     _seed(platform)
     async with AsyncModeratelyAI(**client_kwargs) as client:
-        names = []
         async for agent in client.agents.list(page_size=3):
-            names.append(agent.name)
-            if len(names) == 4:
+            if agent.name == "Agent 1":
                 break
+    assert _pages_fetched(platform) == ["1"]
+
+
+@pytest.mark.anyio
+async def test_async_break_later_leaves_at_most_the_page_read_ahead(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    for i in range(12):
+        platform.add_agent(f"Agent {i}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with AsyncModeratelyAI(**client_kwargs) as client:
+            names = []
+            async for agent in client.agents.list(page_size=3):
+                names.append(agent.name)
+                if len(names) == 4:
+                    break
+            # The client stays usable while the unused read-ahead is dropped.
+            assert (await client.agents.list(page_size=3)).page == 1
+        gc.collect()
     assert names == ["Agent 0", "Agent 1", "Agent 2", "Agent 3"]
-    assert _pages_fetched(platform) == ["1", "2"]
+    assert _wait_until_fetched(platform, "3") == ["1", "2", "3", "1"]
+    assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.anyio
+async def test_with_a_hook_pages_are_fetched_only_when_reached(
+    platform: FakePlatform, client_kwargs: dict[str, Any]
+) -> None:
+    # A before-hook may change a request, so nothing is sent before it has run.
+    ids = _seed(platform)
+    seen_pages: list[object] = []
+    fetched_when: list[list[str]] = []
+    async with AsyncModeratelyAI(**client_kwargs) as client:
+
+        async def note_page(ctx: HookContext[Any]) -> None:
+            seen_pages.append(ctx.params["page"])
+
+        client.hooks.add_before(note_page)
+        async for _agent in client.agents.list(page_size=3):
+            fetched_when.append(_pages_fetched(platform))
+    assert len(fetched_when) == len(ids)
+    assert fetched_when[3] == ["1", "2"]
+    assert seen_pages == [1, 2, 3]
 
 
 @pytest.mark.anyio

@@ -67,7 +67,7 @@ async def test_a_list_call_sends_nothing_until_awaited(
 
 
 @pytest.mark.anyio
-async def test_async_for_walks_every_page_lazily(
+async def test_async_for_walks_every_page_reading_one_ahead_after_the_first(
     api: aioresponses, client: AsyncModeratelyAI
 ) -> None:
     serve_pages(api)
@@ -77,8 +77,9 @@ async def test_async_for_walks_every_page_lazily(
         seen_ids.append(agent.agent_id)
         fetched_when.append(count(api))
     assert seen_ids == ALL_IDS
-    # Page N+1 is fetched only once the last item of page N has been consumed.
-    assert fetched_when == [1, 1, 2, 2, 3, 3]
+    # Page 2 is fetched once page 1 has been consumed; from then on page N+1 is requested as
+    # soon as page N has arrived (page 1 told how many pages there are).
+    assert fetched_when == [1, 1, 3, 3, 3, 3]
     assert count(api) == PAGES  # no request past the last page
     assert pages_requested(api) == ["1", "2", "3"]
     for _, seen, _ in sent(api):
@@ -97,12 +98,18 @@ async def test_items_carry_their_page_request_id(
 
 
 @pytest.mark.anyio
-async def test_breaking_early_fetches_no_more(api: aioresponses, client: AsyncModeratelyAI) -> None:
+async def test_breaking_early_fetches_at_most_the_page_read_ahead(
+    api: aioresponses, client: AsyncModeratelyAI
+) -> None:
     serve_pages(api)
+    async for agent in client.agents.list():
+        if agent.agent_id == "ag-1-0":
+            break
+    assert pages_requested(api) == ["1"]  # within the first page: nothing more
     async for agent in client.agents.list():
         if agent.agent_id == "ag-2-0":
             break
-    assert pages_requested(api) == ["1", "2"]
+    assert pages_requested(api) == ["1", "1", "2", "3"]  # page 3 was already asked for
 
 
 @pytest.mark.anyio
