@@ -26,7 +26,7 @@ from ._errors import (
     ResponseTooLargeError,
     status_error_from,
 )
-from ._logging import logger, redact_url, setup_logging
+from ._logging import describe_error, logger, redact_url, setup_logging
 from ._request import Query, encode_query
 from ._response import Response
 from ._retry import retrying
@@ -256,7 +256,8 @@ class AsyncTransport(StorageTransfers):
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise APIConnectionError(
-                f"Connection failed during {method} {safe_url}: {type(exc).__name__}: {exc}",
+                f"Connection failed during {method} {safe_url}: "
+                f"{describe_error(exc, str(url), safe_url)}",
                 outcome_unknown=True,
                 **_ident(method, safe_url, idempotency_key),
             ) from exc

@@ -51,3 +51,8 @@ def redact_url(url: str) -> str:
             [(k, _REDACTED if _SECRET_QUERY.fullmatch(k) else v) for k, v in pairs], safe=":/"
         )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def describe_error(exc: BaseException, url: str, safe_url: str) -> str:
+    """``exc``'s type and text, with ``url`` (which aiohttp may quote there) redacted."""
+    return f"{type(exc).__name__}: {str(exc).replace(url, safe_url)}"

@@ -14,7 +14,7 @@ from yarl import URL
 from ._config import ClientConfig
 from ._constants import DEFAULT_CONNECT_TIMEOUT, USER_AGENT
 from ._errors import APIConnectionError, APITimeoutError, status_error_from
-from ._logging import redact_url
+from ._logging import describe_error, redact_url
 from ._response import Response
 from ._retry import retrying
 from ._transfer import CHUNK, AtomicFile, Progress, UploadSource, verify
@@ -190,11 +190,6 @@ def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(
         total=None, sock_connect=DEFAULT_CONNECT_TIMEOUT, sock_read=config.timeout
     )
-
-
-def describe_error(exc: BaseException, url: str, safe_url: str) -> str:
-    """``exc``'s type and text, with the presigned URL aiohttp may quote in it redacted."""
-    return f"{type(exc).__name__}: {str(exc).replace(url, safe_url)}"
 
 
 async def _chunks(

@@ -22,8 +22,7 @@ from aiohttp import web
 from reliability_support import CANARY_KEY, ScriptedServer, drop, status_responder
 
 from moderately import APIError, AsyncModeratelyAI, ModeratelyAI, RetryPolicy
-from moderately._logging import redact_url
-from moderately._storage import describe_error
+from moderately._logging import describe_error, redact_url
 
 FAST = RetryPolicy(max_retries=1, initial_backoff=0.001)
 
