@@ -142,18 +142,12 @@ class StorageTransfers:
                                 batch.append(chunk)
                                 batched += len(chunk)
                                 if pending is None or pending.done() or batched >= _BATCH_BYTES:
-                                    if pending is not None:
-                                        await pending
-                                    pending = asyncio.ensure_future(
-                                        async_run_blocking(sink.write, batch)
-                                    )
+                                    pending = await _write_after(pending, sink, batch)
                                     batch, batched = [], 0
                             if progress is not None:
                                 progress(done, total)
                         if batch and sink is not None:
-                            if pending is not None:
-                                await pending
-                            pending = asyncio.ensure_future(async_run_blocking(sink.write, batch))
+                            pending = await _write_after(pending, sink, batch)
                         if pending is not None:
                             await pending
                     verify(
@@ -183,6 +177,15 @@ class StorageTransfers:
                     if sink is not None and sink.temp.exists():
                         await async_run_blocking(sink.discard)
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+async def _write_after(
+    pending: asyncio.Future[None] | None, sink: AtomicFile, batch: list[bytes]
+) -> asyncio.Future[None]:
+    """Once the write in progress (if any) is done, start writing ``batch`` on a worker."""
+    if pending is not None:
+        await pending
+    return asyncio.ensure_future(async_run_blocking(sink.write, batch))
 
 
 def _transfer_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:

@@ -271,7 +271,7 @@ def write_all(fd: int, chunks: Sequence[bytes]) -> None:
     """Write every byte of ``chunks`` to ``fd``, in as few system calls as the OS allows."""
     writev = _writev
     if writev is not None:
-        drain(chunks, lambda group: writev(fd, group[:_IOV_MAX]))
+        drain(chunks, lambda group: writev(fd, group))
     else:  # pragma: no cover - Windows has no writev: one chunk per call
         drain(chunks, lambda group: os.write(fd, group[0]))
 
@@ -279,15 +279,16 @@ def write_all(fd: int, chunks: Sequence[bytes]) -> None:
 def drain(chunks: Sequence[bytes], write: Callable[[Buffers], int]) -> None:
     """Offer what is left of ``chunks`` to ``write`` until it has taken every byte.
 
-    ``write`` answers how many bytes it took; after a short write the next offer starts at the
-    first byte not taken.
+    ``write`` gets at most _IOV_MAX buffers and answers how many bytes it took; after a short
+    write the next offer starts at the first byte not taken.
     """
     rest: Buffers = list(chunks)
     start = 0
     while start < len(rest):
-        written = write(rest[start:])
-        if written <= 0 and any(rest[start:]):
-            raise OSError(f"a write took none of {sum(map(len, rest[start:]))} bytes")
+        group = rest[start : start + _IOV_MAX]
+        written = write(group)
+        if written <= 0 and any(group):
+            raise OSError(f"a write took none of {sum(map(len, group))} bytes")
         while start < len(rest) and written >= len(rest[start]):
             written -= len(rest[start])
             start += 1
