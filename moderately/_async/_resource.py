@@ -170,10 +170,8 @@ class AsyncSearchable(AsyncResource):
         which must not have been sent before it ran.
         """
         if not only_default_hooks(client, cls.before_search, cls.after_search):
-            page: AsyncPage[Self] | None = await cls._search_page(client, query, path, first)
-            while page is not None:
-                yield page
-                page = await page.get_next_page()
+            async for each in (await cls._search_page(client, query, path, first)).iter_pages():
+                yield each
             return
         number, pages = first, None
         ahead: asyncio.Task[Response] | None = _request_page(client, path, query, first)
@@ -188,13 +186,12 @@ class AsyncSearchable(AsyncResource):
                     await asyncio.sleep(0)
                 page = cls._page_of(client, query, path, response)
                 pages = page.total_pages
-                if not page.has_next_page:
-                    if ahead is not None:  # the list shrank since the last page was counted
-                        ahead.cancel()
-                        ahead = None
-                    yield page
-                    return
+                if not page.has_next_page and ahead is not None:
+                    ahead.cancel()  # the list shrank since the last page was counted
+                    ahead = None
                 yield page
+                if not page.has_next_page:
+                    return
                 if ahead is None:
                     ahead = _request_page(client, path, query, number + 1)
                 number += 1
